@@ -1,0 +1,124 @@
+# graphmem: every entry point. `make help` lists them.
+#
+# Builds go to build/<config>/: gcc and clang (plain, -O2), asan (clang, ASan+UBSan).
+# Python is always /usr/bin/python3: it is the one that sees Debian's networkx/igraph/matplotlib.
+
+PY        ?= /usr/bin/python3
+CC        ?= gcc
+CSTD      := -std=c11 -D_GNU_SOURCE
+WARN      := -Wall -Wextra -Werror
+OPT       ?= -O2 -g
+INC       := -Iimpl/include -Iimpl/src -I/usr/include/cjson
+LIBS      := -lcjson -lm
+SCEN_DIR  := build/scenarios
+SCENARIO  ?=
+QUICK     ?=
+REPS      ?=
+SYSTEM    ?= zerocopy
+SYSTEMS   ?=
+BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(QUICK),--quick) $(if $(REPS),--reps $(REPS)) $(if $(SYSTEMS),--systems $(SYSTEMS))
+
+LIB_SRC   := $(sort $(wildcard impl/src/*.c) $(wildcard impl/backends/*.c) $(wildcard impl/backends/*/*.c))
+HDRS      := $(wildcard impl/include/*.h impl/src/*.h impl/backends/*.h impl/backends/*/*.h)
+GMH_SRC   := harness/gmh.c
+IGRAPH_CFLAGS := $(shell pkg-config --cflags igraph 2>/dev/null)
+IGRAPH_LIBS   := $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
+
+.PHONY: all help build test test-gcc test-clang test-asan test-valgrind test-harness \
+        scenarios bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 \
+        bench-peers report gate massif hyperfine demo clean
+
+all: build
+
+help:
+	@echo "make build            build the library, tests and drivers (gcc)"
+	@echo "make test             conformance suite: gcc, clang, ASan+UBSan, valgrind; harness tests"
+	@echo "make scenarios        generate the shipped scenarios into $(SCEN_DIR)"
+	@echo "make bench-phaseN     measure phase N (0 json, 1 native, 3 columnar, 4 zerocopy) into results.csv"
+	@echo "make bench-peers      measure networkx, python-igraph, igraph C and the raw floor"
+	@echo "make bench            everything above (QUICK=1 for a short run, SCENARIO=dir for one scenario)"
+	@echo "make report           render results.csv into reports/REPORT.md and SVG charts"
+	@echo "make gate             re-measure and check deterministic figures against scenarios/budgets.csv"
+	@echo "make massif SCENARIO=dir SYSTEM=name   valgrind massif heap profile of one build"
+	@echo "make hyperfine        whole-process timings of every driver"
+
+build: build/gcc/conformance build/gmbench build/peer_igraph_c build/raw_floor
+
+# ---- library and conformance suite, one rule set per configuration ----
+define CONFIG
+build/$(1)/libgraphmem.a: $(LIB_SRC) $(HDRS) Makefile
+	@mkdir -p build/$(1)/obj
+	@echo "  CC [$(1)] libgraphmem.a"
+	@set -e; for f in $(LIB_SRC); do \
+	  $(2) $(CSTD) $(WARN) $(3) $(INC) -c $$$$f -o build/$(1)/obj/$$$$(echo $$$$f | tr / _).o; done
+	@rm -f $$@ && ar rcs $$@ build/$(1)/obj/*.o
+
+build/$(1)/conformance: impl/tests/conformance.c build/$(1)/libgraphmem.a
+	@echo "  CC [$(1)] conformance"
+	@$(2) $(CSTD) $(WARN) $(3) $(INC) $$< build/$(1)/libgraphmem.a -lcmocka $(LIBS) -o $$@
+endef
+$(eval $(call CONFIG,gcc,gcc,$(OPT)))
+$(eval $(call CONFIG,clang,clang,$(OPT)))
+$(eval $(call CONFIG,asan,clang,-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
+
+# ---- drivers (harness) ----
+build/gmbench: harness/gmbench.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
+	@echo "  CC gmbench"
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/gmbench.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
+
+build/peer_igraph_c: harness/peer_igraph_c.c $(GMH_SRC) harness/gmh.h
+	@mkdir -p build
+	@echo "  CC peer_igraph_c"
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness $(IGRAPH_CFLAGS) harness/peer_igraph_c.c $(GMH_SRC) $(IGRAPH_LIBS) $(LIBS) -ldl -o $@
+
+build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h
+	@mkdir -p build
+	@echo "  CC raw_floor"
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/raw_floor.c $(GMH_SRC) $(LIBS) -ldl -o $@
+
+# ---- tests ----
+test: test-gcc test-clang test-asan test-valgrind test-harness
+	@echo "== make test: all suites passed"
+
+test-gcc: build/gcc/conformance
+	@echo "== conformance suite [gcc -O2]"
+	@build/gcc/conformance
+
+test-clang: build/clang/conformance
+	@echo "== conformance suite [clang -O2]"
+	@build/clang/conformance
+
+test-asan: build/asan/conformance
+	@echo "== conformance suite [clang, AddressSanitizer + UndefinedBehaviorSanitizer]"
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/conformance
+
+test-valgrind: build/gcc/conformance
+	@echo "== conformance suite [gcc, valgrind memcheck]"
+	@valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=1 build/gcc/conformance
+
+test-harness: build
+	@echo "== harness tests [pytest]"
+	@$(PY) -m pytest -q harness/tests
+
+# ---- scenarios and measurements ----
+scenarios:
+	@$(PY) scenarios/generate.py $(SCEN_DIR)
+
+bench-phase0 bench-phase1 bench-phase3 bench-phase4: bench-phase%: build scenarios
+	@$(BENCH) --phase $*
+
+bench-phase2 bench-phase5:
+	@echo "$@: reserved for the Python binding (issue 7), not built yet" >&2; exit 2
+
+bench-peers: build scenarios
+	@$(BENCH) --phase peers
+
+bench: build scenarios
+	@$(BENCH) --phase all
+
+demo: build scenarios
+	@$(PY) harness/scenario.py $(SCEN_DIR)/tiny build/tiny.plan.json
+	@build/gmbench --scenario $(SCEN_DIR)/tiny --plan build/tiny.plan.json --system native --reps 1
+
+clean:
+	rm -rf build

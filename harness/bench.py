@@ -1,0 +1,397 @@
+#!/usr/bin/python3
+"""The orchestrator: runs every driver in a fresh process and writes results.csv.
+
+    bench.py --phase 0|1|3|4|peers|all [--scenario DIR ...] [--systems a,b] [--quick]
+             [--reps N] [--allocators glibc,jemalloc] [--out results.csv]
+
+For each scenario it validates the files (scenario.py), resolves the plan once, then runs
+each (system, allocator) as its own process (PROTOCOL.md), validates every output line,
+cross-checks the checksums of all systems on that scenario, and only then replaces this
+run's rows in results.csv, atomically.  Any failure aborts before the write, so the old
+file stays byte-for-byte as it was.  Progress and a summary table go to stderr.
+"""
+import argparse
+import csv
+import datetime
+import hashlib
+import io
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import scenario  # noqa: E402
+
+COLUMNS = ["scenario", "system", "phase", "operation", "metric", "value", "unit", "stat",
+           "repetitions", "allocator", "commit", "machine", "timestamp"]
+PYTHON = "/usr/bin/python3"          # the peers come from Debian packages (DESIGN.md)
+JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+JEMALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"   # return freed pages now: RSS means live
+DEFAULT_SCENARIOS = ["groggy-10k", "graph-10k", "mixed-10k"]
+GMBENCH_UNKNOWN_BACKEND = 3          # gmbench's exit status for a backend not registered
+
+# phase -> systems, each with the command that starts its driver (protocol args appended).
+GMBENCH = [os.path.join(ROOT, "build", "gmbench")]
+PHASES = {
+    "0": {"json": GMBENCH}, "1": {"native": GMBENCH},
+    "3": {"columnar": GMBENCH}, "4": {"zerocopy": GMBENCH},
+    "peers": {"networkx": [PYTHON, os.path.join(HERE, "peer_networkx.py")],
+              "igraph": [PYTHON, os.path.join(HERE, "peer_igraph.py")],
+              "igraph-c": [os.path.join(ROOT, "build", "peer_igraph_c")],
+              "raw": [os.path.join(ROOT, "build", "raw_floor")]},
+}
+PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "peers"]
+
+OPERATIONS = ["load", "build", "get", "column", "set", "batch-set", "filter", "neighbors",
+              "remove"]
+INT, FLOAT = re.compile(r"-?\d+\Z"), re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?\Z")
+# metric -> (unit, allowed stats, value pattern)
+METRICS = {
+    "heap_live_bytes": ("B", {"exact"}, INT), "heap_peak_bytes": ("B", {"exact"}, INT),
+    "num_allocs": ("count", {"exact"}, INT), "mallinfo_bytes": ("B", {"exact"}, INT),
+    "rss_delta_bytes": ("B", {"single"}, INT), "hwm_bytes": ("B", {"single"}, INT),
+    "jemalloc_allocated_bytes": ("B", {"exact"}, INT),
+    "jemalloc_resident_bytes": ("B", {"single"}, INT),
+    "time_ns": ("ns", {"best", "median", "single"}, INT),
+    "ns_per_item": ("ns", {"best", "median"}, FLOAT),
+    "items": ("count", {"exact"}, INT), "checksum": ("value", {"exact"}, FLOAT),
+}
+REQUIRED = [("build", "time_ns", "best"), ("build", "time_ns", "median")] + [
+    (op, "checksum", "exact") for op in ("get", "column", "filter", "neighbors", "remove")]
+BUILD_MEMORY = ("heap_live_bytes", "mallinfo_bytes", "jemalloc_allocated_bytes")
+INFO_KEY = re.compile(r"[A-Za-z0-9_.:-]+\Z")
+
+
+class BenchError(Exception):
+    pass
+
+
+def validate(lines, where):
+    """Parse a driver's stdout strictly; returns rows [operation, metric, value, unit, stat]."""
+    rows, seen = [], set()
+    for i, line in enumerate(lines, 1):
+        f = next(csv.reader([line]), [])          # info values may be CSV-quoted
+        if len(f) != 5:
+            raise BenchError(f"{where}: stdout line {i}: {len(f)} fields, want 5: {line!r}")
+        op, metric, value, unit, stat = f
+        if op == "info":
+            if not INFO_KEY.match(metric) or unit or stat:
+                raise BenchError(f"{where}: stdout line {i}: bad info line {line!r}")
+        else:
+            if op not in OPERATIONS or metric not in METRICS:
+                raise BenchError(f"{where}: stdout line {i}: unknown operation or metric {line!r}")
+            want_unit, stats, pattern = METRICS[metric]
+            if unit != want_unit or stat not in stats or not pattern.match(value):
+                raise BenchError(f"{where}: stdout line {i}: want unit {want_unit}, stat in "
+                                 f"{sorted(stats)} and a {'n integer' if pattern is INT else ' number'}"
+                                 f": {line!r}")
+            if (op, metric, stat) in seen:
+                raise BenchError(f"{where}: stdout line {i}: duplicate {op},{metric},{stat}")
+            seen.add((op, metric, stat))
+        rows.append(f)
+    missing = [",".join(r) for r in REQUIRED if r not in seen]
+    if not any(("build", m, "exact") in seen for m in BUILD_MEMORY):
+        missing.append("build memory (" + " or ".join(BUILD_MEMORY) + ")")
+    if missing:
+        raise BenchError(f"{where}: missing rows: {'; '.join(missing)}")
+    return rows
+
+
+def aslr_prefix():
+    """Drivers run with address randomisation off: glibc's heap figures depend on where the
+    heap lands, so only then are they identical run to run (measured: ~1 KB jitter)."""
+    cmd = ["setarch", os.uname().machine, "-R"]
+    try:
+        ok = subprocess.run(cmd + ["true"], capture_output=True).returncode == 0
+    except OSError:
+        ok = False
+    if not ok:
+        print("warning: setarch -R unavailable: heap bytes may vary by ~1 KB run to run",
+              file=sys.stderr)
+    return cmd if ok else []
+
+
+def driver_env(system_cmd, allocator):
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "MALLOC_CONF")}
+    if system_cmd[0] == PYTHON:
+        env.update(PYTHONMALLOC="malloc", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+    if allocator == "jemalloc":
+        env.update(LD_PRELOAD=JEMALLOC, MALLOC_CONF=JEMALLOC_CONF)
+    return env
+
+
+def run_driver(base, args, prefix, env, where, timeout, ours):
+    """Run one driver; returns stdout lines, None when gmbench (ours) does not know the
+    backend yet: phases land one by one, and a missing one is skipped, loudly."""
+    program = base[1] if base[0] == PYTHON else base[0]
+    if not os.path.exists(program):
+        raise BenchError(f"{where}: driver {program} not found "
+                         "(run `make` first, or leave the system out with --systems)")
+    try:
+        p = subprocess.run(prefix + base + args, env=env, capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{where}: driver timed out after {timeout} s") from None
+    if p.returncode == GMBENCH_UNKNOWN_BACKEND and ours:
+        return None
+    if p.returncode != 0:
+        tail = "\n  ".join(p.stderr.strip().splitlines()[-5:])
+        raise BenchError(f"{where}: driver exited with status {p.returncode}:\n  {tail}")
+    return p.stdout.splitlines()
+
+
+def cross_check(results, kept, sha):
+    """Every system must agree on every checksum for a scenario (PROTOCOL.md, 'Checksums').
+
+    results: {(phase, system, allocator): rows} of this run; kept: the same, from the rows
+    of results.csv this run keeps, compared only when computed on identical inputs (sha).
+    """
+    runs = dict(results)
+    for key, rows in kept.items():
+        if any(r[0] == "info" and r[1] == "scenario_sha256" and r[2] == sha for r in rows):
+            runs[key] = rows
+    values = {}
+    for key, rows in runs.items():
+        merged = any(r[0] == "info" and r[1] == "edges_merged" for r in rows)
+        for op, metric, value, _, _ in rows:
+            if metric == "checksum" and not (op == "neighbors" and merged):
+                values.setdefault(op, {})[key] = float(value) if "." in value else int(value)
+    bad = {op: v for op, v in values.items() if len(set(v.values())) > 1}
+    if bad:
+        lines = [f"  {op}: " + ", ".join(f"{'/'.join(k[1:])}={x}" for k, x in sorted(v.items()))
+                 for op, v in bad.items()]
+        raise BenchError("checksums disagree:\n" + "\n".join(lines))
+
+
+def plan_rows(plan, sources, sha):
+    filt = " & ".join(f"{p['key']} {p['op']} {json.dumps(p['value'], ensure_ascii=False)}"
+                      for p in plan["filter"])
+    return [["info", "plan_numeric_attr", plan["numeric_attr"], "", sources["numeric_attr"]],
+            ["info", "plan_filter", filt, "", sources["filter"]],
+            ["info", "plan_remove_count", str(len(plan["remove"])), "", sources["remove"]],
+            ["info", "plan_set_value_offset", str(plan["set_value_offset"]), "",
+             sources["set_value_offset"]],
+            ["info", "scenario_sha256", sha, "", ""]]
+
+
+def scenario_sha(directory, plan):
+    h = hashlib.sha256()
+    for name in ("nodes.jsonl", "edges.jsonl"):
+        with open(os.path.join(directory, name), "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    h.update(json.dumps(plan, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def context():
+    def git(*args):
+        p = subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True)
+        return p.stdout.strip() if p.returncode == 0 else None
+    commit = git("rev-parse", "--short", "HEAD") or "none"
+    # results.csv and reports are outputs of this very command: they do not make it dirty.
+    if git("status", "--porcelain", "--untracked-files=no", "--", ".",
+           ":(exclude)results.csv", ":(exclude)reports"):
+        commit += "-dirty"
+    cpu = "unknown-cpu"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1] for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    cpu = re.sub(r"\((R|TM)\)|\bCPU\b|@.*|\d+-Core Processor", "", cpu)
+    machine = f"{socket.gethostname()} {' '.join(cpu.split())} x{os.cpu_count()}"
+    stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return commit, machine, stamp
+
+
+def read_results(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header != COLUMNS:
+            raise BenchError(f"{path}: unexpected header {header}; not overwriting it")
+        rows = list(reader)
+    for i, r in enumerate(rows, 2):
+        if len(r) != len(COLUMNS):
+            raise BenchError(f"{path}:{i}: {len(r)} fields, want {len(COLUMNS)}; not overwriting it")
+    return rows
+
+
+def write_atomic(path, rows):
+    """Temp file in the same directory, fsync, rename: readers see old or new, never half."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    w.writerows(rows)
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(buf.getvalue())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def sort_key(r):
+    phase = PHASE_ORDER.index(r[2]) if r[2] in PHASE_ORDER else len(PHASE_ORDER)
+    return (r[0], phase, r[1], r[9])      # stable: keeps each driver's own row order
+
+
+def summary(rows, scenarios):
+    """Build bytes, build time and get/column ns per item per system, glibc runs."""
+    pick = {}
+    for r in rows:
+        if r[0] in scenarios and r[9] == "glibc" and r[3] != "info":
+            pick[(r[0], r[1], r[3], r[4], r[7])] = r[5]
+    out = []
+    for sc in scenarios:
+        systems = sorted({k[1] for k in pick if k[0] == sc})
+        if not systems:
+            continue
+        out.append(f"\n{sc}  (glibc; bytes = counting allocator if any, else mallinfo)")
+        out.append(f"  {'system':<10} {'build MB':>9} {'build ms':>9} {'get ns':>8} {'column ns':>9}")
+        for s in systems:
+            b = pick.get((sc, s, "build", "heap_live_bytes", "exact")) or \
+                pick.get((sc, s, "build", "mallinfo_bytes", "exact"))
+            t = pick.get((sc, s, "build", "time_ns", "median"))
+            get = pick.get((sc, s, "get", "ns_per_item", "median"), "-")
+            col = pick.get((sc, s, "column", "ns_per_item", "median"), "-")
+            out.append(f"  {s:<10} {int(b) / 1e6 if b else 0:9.2f} "
+                       f"{int(t) / 1e6 if t else 0:9.2f} {get:>8} {col:>9}")
+    return "\n".join(out)
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--phase", action="append", required=True,
+                    choices=sorted(PHASES) + ["all"], help="repeatable")
+    ap.add_argument("--scenario", action="append", metavar="DIR",
+                    help="scenario directory (repeatable); default: "
+                         + ", ".join(f"build/scenarios/{s}" for s in DEFAULT_SCENARIOS))
+    ap.add_argument("--systems", help="comma-separated subset of the phases' systems")
+    ap.add_argument("--allocators", default="glibc,jemalloc")
+    ap.add_argument("--quick", action="store_true", help="1 repetition (CI)")
+    ap.add_argument("--reps", type=int)
+    ap.add_argument("--out", default=os.path.join(ROOT, "results.csv"))
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per driver")
+    ap.add_argument("--driver", action="append", default=[], metavar="SYSTEM=CMD",
+                    help="replace a system's driver command (tests, experiments)")
+    a = ap.parse_args(argv)
+    a.phases = list(PHASES) if "all" in a.phase else list(dict.fromkeys(a.phase))
+    a.reps = a.reps or (1 if a.quick else 5)
+    a.allocators = a.allocators.split(",")
+    if not set(a.allocators) <= {"glibc", "jemalloc"}:
+        ap.error("--allocators: glibc and/or jemalloc")
+    if "jemalloc" in a.allocators and not os.path.exists(JEMALLOC):
+        ap.error(f"{JEMALLOC} not found (apt-get install libjemalloc2), or --allocators glibc")
+    known = {s for p in a.phases for s in PHASES[p]}
+    a.systems = a.systems.split(",") if a.systems else None
+    if a.systems and set(a.systems) - known:
+        ap.error(f"--systems: {sorted(set(a.systems) - known)} not in phases {a.phases}")
+    a.overrides = {}
+    for d in a.driver:
+        name, _, cmd = d.partition("=")
+        if name not in known or not cmd:
+            ap.error(f"--driver {d!r}: want SYSTEM=CMD with SYSTEM one of {sorted(known)}")
+        a.overrides[name] = shlex.split(cmd)
+    if not a.scenario:
+        a.scenario = [os.path.join(ROOT, "build", "scenarios", s) for s in DEFAULT_SCENARIOS]
+        for s in a.scenario:
+            if not os.path.isdir(s):
+                ap.error(f"{s} missing: generate it (scenarios/generate.py build/scenarios)")
+    return a
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    t_start = time.monotonic()
+    try:
+        old = read_results(a.out)       # fail early on a file we would not know how to merge
+        commit, machine, stamp = context()
+        prefix = aslr_prefix()
+        jobs = [(p, s) for p in a.phases for s in PHASES[p] if not a.systems or s in a.systems]
+        total = len(a.scenario) * len(jobs) * len(a.allocators)
+        new, done, names = [], 0, []
+        with tempfile.TemporaryDirectory(prefix="gm-plans-") as plans:
+            for directory in a.scenario:
+                name = os.path.basename(os.path.normpath(directory))
+                if name in names:
+                    raise BenchError(f"two scenarios named {name!r}")
+                names.append(name)
+                try:
+                    nodes, _ = scenario.load(directory)
+                    plan, sources = scenario.resolve_plan(directory, nodes)
+                except scenario.ScenarioError as e:
+                    raise BenchError(str(e)) from None
+                del nodes
+                sha = scenario_sha(directory, plan)
+                plan_path = os.path.join(plans, name + ".json")
+                with open(plan_path, "w", encoding="utf-8") as f:
+                    json.dump(plan, f, ensure_ascii=False)
+                ctx = [str(a.reps)]
+                new += [[name, "plan", "plan", *r, "", "", commit, machine, stamp]
+                        for r in plan_rows(plan, sources, sha)]
+                results = {}
+                for phase, system in jobs:
+                    base = a.overrides.get(system, PHASES[phase][system])
+                    for alloc in a.allocators:
+                        done += 1
+                        where = f"{name} {system} {alloc}"
+                        print(f"[{done}/{total}] {where} ...", end="", file=sys.stderr, flush=True)
+                        t0 = time.monotonic()
+                        args = ["--scenario", directory, "--plan", plan_path,
+                                "--system", system, "--reps", str(a.reps)]
+                        lines = run_driver(base, args, prefix, driver_env(base, alloc), where,
+                                           a.timeout, ours=phase != "peers")
+                        if lines is None:
+                            print(f" skipped: backend {system!r} not registered in gmbench",
+                                  file=sys.stderr)
+                            continue
+                        rows = validate(lines, where)
+                        rows.append(["info", "scenario_sha256", sha, "", ""])
+                        results[(phase, system, alloc)] = rows
+                        print(f" ok {time.monotonic() - t0:.1f}s "
+                              f"(elapsed {time.monotonic() - t_start:.0f}s)", file=sys.stderr)
+                        new += [[name, system, phase, *r[:5], *ctx, alloc, commit, machine, stamp]
+                                for r in rows]
+                replaced = lambda r: r[0] == name and (r[2] == "plan" or (    # noqa: E731
+                    r[2] in a.phases and (not a.systems or r[1] in a.systems)))
+                kept = {}
+                for r in old:
+                    if r[0] == name and not replaced(r):
+                        kept.setdefault((r[2], r[1], r[9]), []).append(r[3:8])
+                cross_check(results, kept, sha)
+        ran = set(names)
+        keep = [r for r in old if not (r[0] in ran and (r[2] == "plan" or (
+            r[2] in a.phases and (not a.systems or r[1] in a.systems))))]
+        rows = sorted(keep + new, key=sort_key)
+        write_atomic(a.out, rows)
+    except BenchError as e:
+        print(f"\nbench: {e}\nbench: {a.out} left unchanged", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\nbench: interrupted; {a.out} left unchanged", file=sys.stderr)
+        return 130
+    print(summary(rows, names), file=sys.stderr)
+    print(f"\nbench: wrote {len(new)} rows ({len(keep)} kept) to {a.out} in "
+          f"{time.monotonic() - t_start:.0f}s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

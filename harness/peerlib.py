@@ -1,0 +1,267 @@
+"""What the Python peer drivers share: measuring, timing, the run sequence, output.
+
+peer_networkx.py and peer_igraph.py each define a small System class (build, get, column,
+set, batch-set, filter, neighbors, remove done the way a normal user of that library does
+them) and call run(System).  Everything that must be identical between peers, so their
+numbers compare, lives here: the order of samples, what is timed, the checksums.
+See harness/PROTOCOL.md for the output format and the meaning of each figure.
+"""
+import argparse
+import ctypes
+import gc
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenario  # noqa: E402  (after the path fix, so the peers run from any cwd)
+
+NUM = (int, float)   # type(x) in NUM excludes bool, which JSON keeps distinct from numbers
+MISSING = object()   # an absent key, as opposed to a null value
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(f, ctypes.c_size_t) for f in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+        "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+class Heap:
+    """Heap samples: glibc mallinfo2 (exact under PYTHONMALLOC=malloc) or jemalloc stats."""
+
+    def __init__(self):
+        self.libc = ctypes.CDLL("libc.so.6")
+        self.libc.mallinfo2.restype = _Mallinfo2
+        self.libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        # dlopen(NULL) sees LD_PRELOADed libraries: mallctl exists only under jemalloc.
+        self.mallctl = getattr(ctypes.CDLL(None), "mallctl", None)
+        self._u64 = ctypes.c_uint64(1)
+        self._sz = ctypes.c_size_t(0)
+        self._len = ctypes.c_size_t(ctypes.sizeof(ctypes.c_size_t))
+
+    def _je(self, name):
+        self._len.value = ctypes.sizeof(ctypes.c_size_t)
+        rc = self.mallctl(name, ctypes.byref(self._sz), ctypes.byref(self._len), None, 0)
+        if rc:
+            raise OSError(rc, f"mallctl {name!r} failed")
+        return self._sz.value
+
+    def sample(self):
+        """Collect garbage, return free memory to the OS, then read every counter."""
+        gc.collect()
+        self.libc.malloc_trim(0)
+        s = {"rss": status_bytes("VmRSS")}
+        if self.mallctl is None:
+            mi = self.libc.mallinfo2()
+            s["mallinfo"] = mi.uordblks + mi.hblkhd
+        else:   # stats are cached until the epoch is bumped
+            n = ctypes.c_size_t(8)
+            self.mallctl(b"epoch", ctypes.byref(self._u64), ctypes.byref(n),
+                         ctypes.byref(self._u64), 8)
+            s["je_allocated"] = self._je(b"stats.allocated")
+            s["je_resident"] = self._je(b"stats.resident")
+        return s
+
+
+def status_bytes(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"{key} not in /proc/self/status")
+
+
+def reset_hwm():
+    with open("/proc/self/clear_refs", "w") as f:     # "5" resets VmHWM to VmRSS
+        f.write("5")
+
+
+class Out:
+    """Protocol lines on stdout; collected and printed at the end so a crash prints none."""
+
+    def __init__(self):
+        self.lines = []
+
+    def row(self, op, metric, value, unit, stat):
+        self.lines.append(f"{op},{metric},{value},{unit},{stat}")
+
+    def info(self, key, value):
+        value = str(value)
+        assert "," not in value and "\n" not in value, value
+        self.lines.append(f"info,{key},{value},,")
+
+    def times(self, op, ns, items):
+        ns, n = sorted(ns), len(ns)
+        # median of an even count: mean of the middle two rounded down, as gmh.c does
+        med = ns[n // 2] if n % 2 else ns[n // 2 - 1] + (ns[n // 2] - ns[n // 2 - 1]) // 2
+        self.row(op, "time_ns", ns[0], "ns", "best")
+        self.row(op, "time_ns", med, "ns", "median")
+        if items:
+            self.row(op, "ns_per_item", f"{ns[0] / items:.3f}", "ns", "best")
+            self.row(op, "ns_per_item", f"{med / items:.3f}", "ns", "median")
+        self.row(op, "items", items, "count", "exact")
+
+    def flush(self):
+        sys.stdout.write("".join(line + "\n" for line in self.lines))
+        sys.stdout.flush()
+
+
+def timed(reps, fn, fresh=None):
+    """Run fn reps times; return (times in ns, last result).  fresh() (untimed) supplies
+    fn's argument each repetition, for operations that mutate the graph."""
+    ns, result = [], None
+    for _ in range(reps):
+        arg = fresh() if fresh else None
+        t0 = time.perf_counter_ns()
+        result = fn(arg) if fresh else fn()
+        ns.append(time.perf_counter_ns() - t0)
+        del arg
+    return ns, result
+
+
+def compile_predicate(filt):
+    """The plan's filter as one Python expression over positional values, as a user would
+    write it by hand (e.g. `a0 == "engineer" and (type(a1) in NUM and a1 > 100000)`).
+    Returns (keys, function of one value per key, MISSING for an absent key).
+    Semantics (PROTOCOL.md, 'Operations', the same as gmh_pred_match): an absent key
+    matches nothing; a value of another type (null included) matches only `!=`."""
+    keys = list(dict.fromkeys(p["key"] for p in filt))
+    terms = []
+    for p in filt:
+        a, want, op = f"a{keys.index(p['key'])}", p["value"], p["op"]
+        typed = f"type({a}) is str" if isinstance(want, str) else f"type({a}) in NUM"
+        if op == "!=":
+            terms.append(f"({a} is not MISSING and (not ({typed}) or {a} != {want!r}))")
+        elif op == "==" and isinstance(want, str):
+            terms.append(f"{a} == {want!r}")        # only a str can equal a str
+        else:
+            terms.append(f"({typed} and {a} {op} {want!r})")
+    src = f"lambda {', '.join(f'a{i}' for i in range(len(keys)))}: {' and '.join(terms)}"
+    return keys, eval(src, {"NUM": NUM, "MISSING": MISSING})
+
+
+def checksum(values):
+    """Sum of the numeric values (bools, strings, None skipped), exactly as gmh_sum_add does
+    it: ints and integral doubles below 2**53 summed as an integer, other doubles apart;
+    printed as an integer, or with 6 decimals when a non-integral double took part."""
+    isum, dsum, has_double = 0, 0.0, False
+    for v in values:
+        t = type(v)
+        if t is int:
+            isum += v
+        elif t is float:
+            if v == int(v) and abs(v) < 2.0 ** 53:
+                isum += int(v)
+            else:
+                dsum += v
+                has_double = True
+    return f"{float(isum) + dsum:.6f}" if has_double else str(isum)
+
+
+def new_value(old, off):
+    """set's value: old + offset, staying an int unless it would leave int64 (as gmbench)."""
+    r = old + off
+    if type(r) is int and not scenario.INT64_MIN <= r <= scenario.INT64_MAX:
+        return float(old) + float(off)
+    return r
+
+
+def run(System):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--plan", required=True)
+    ap.add_argument("--system", required=True)
+    ap.add_argument("--reps", type=int, default=5)
+    args = ap.parse_args()
+    if args.reps < 1:
+        sys.exit("--reps must be >= 1")
+    with open(args.plan, encoding="utf-8") as f:
+        plan = json.load(f)
+    out = Out()
+    # Exact heap figures need every object allocation to reach malloc (no pymalloc arenas)
+    # and string hashing fixed (dict layouts follow hashes); the orchestrator sets both.
+    for var, want in (("PYTHONMALLOC", "malloc"), ("PYTHONHASHSEED", "0")):
+        if os.environ.get(var) != want:
+            print(f"warning: {var}={os.environ.get(var)!r}, want {want!r}: heap bytes are "
+                  "not exact", file=sys.stderr)
+            out.info(f"env_{var}", os.environ.get(var, "unset"))
+    system = System(plan)
+    heap = Heap()
+    out.info("allocator", "glibc" if heap.mallctl is None else "jemalloc")
+    out.info("loader", "interned_keys+categorical_values+shared_id_strings")
+
+    # --- build memory: baseline, parse, build, drop the records, sample ---
+    m0 = heap.sample()
+    t0 = time.perf_counter_ns()
+    nodes, edges = scenario.load(args.scenario, intern=True)
+    load_ns = time.perf_counter_ns() - t0
+    m1 = heap.sample()
+    reset_hwm()
+    g = system.build(nodes, edges)
+    hwm = status_bytes("VmHWM")
+    del nodes, edges
+    m2 = heap.sample()      # the graph and every value it references, nothing else
+    out.row("load", "time_ns", load_ns, "ns", "single")
+    if "mallinfo" in m0:
+        out.row("load", "mallinfo_bytes", m1["mallinfo"] - m0["mallinfo"], "B", "exact")
+        out.row("build", "mallinfo_bytes", m2["mallinfo"] - m0["mallinfo"], "B", "exact")
+    else:
+        out.row("build", "jemalloc_allocated_bytes",
+                m2["je_allocated"] - m0["je_allocated"], "B", "exact")
+        out.row("build", "jemalloc_resident_bytes",
+                m2["je_resident"] - m0["je_resident"], "B", "single")
+    out.row("build", "rss_delta_bytes", m2["rss"] - m0["rss"], "B", "single")
+    out.row("build", "hwm_bytes", hwm, "B", "single")
+
+    # --- times: records parsed again (parsing is never timed), graph g reused read-only ---
+    nodes, edges = scenario.load(args.scenario, intern=True)
+    ids = [n for n, _ in nodes]
+    merged = len(edges) - system.edge_count(g)
+    if merged:      # networkx.DiGraph keeps one edge per (src, dst): see PROTOCOL.md
+        out.info("edges_merged", merged)
+    if hasattr(system, "prepare"):
+        system.prepare(g, plan["filter"])
+    for k, v in system.info.items():
+        out.info(k, v)
+    attr, reps = plan["numeric_attr"], args.reps
+    ns, _ = timed(reps, lambda: system.build(nodes, edges))
+    out.times("build", ns, len(nodes) + len(edges))
+
+    ns, s = timed(reps, lambda: system.get(g, ids, attr))
+    out.times("get", ns, len(ids))
+    out.row("get", "checksum", s, "value", "exact")
+    ns, s = timed(reps, lambda: system.column(g, attr))
+    out.times("column", ns, len(ids))
+    out.row("column", "checksum", s, "value", "exact")
+
+    # set / batch-set: new values computed before timing; each rep on a fresh graph.
+    off = plan["set_value_offset"]
+    pairs = [(n, new_value(a[attr], off)) for n, a in nodes if type(a.get(attr)) in NUM]
+    fresh = lambda: system.build(nodes, edges)                      # noqa: E731
+    ns, g2 = timed(reps, lambda h: (system.set(h, pairs, attr), h)[1], fresh)
+    out.times("set", ns, len(pairs))
+    out.row("set", "checksum", system.column(g2, attr), "value", "exact")
+    del g2
+    if hasattr(system, "batch_set"):
+        def fresh_batch():
+            h = system.build(nodes, edges)
+            return h, system.batch_payload(h, pairs, attr)
+        ns, g2 = timed(reps, lambda hp: (system.batch_set(hp[0], hp[1], attr), hp[0])[1],
+                       fresh_batch)
+        out.times("batch-set", ns, len(pairs))
+        out.row("batch-set", "checksum", system.column(g2, attr), "value", "exact")
+        del g2
+    else:
+        out.info("batch", "none")
+
+    ns, s = timed(reps, lambda: system.filter(g, plan["filter"]))
+    out.times("filter", ns, len(ids))
+    out.row("filter", "checksum", s, "value", "exact")
+    ns, s = timed(reps, lambda: system.neighbors(g))
+    out.times("neighbors", ns, len(edges))
+    out.row("neighbors", "checksum", s, "value", "exact")
+    ns, s = timed(reps, lambda h: system.remove(h, plan["remove"]), fresh)
+    out.times("remove", ns, len(plan["remove"]))
+    out.row("remove", "checksum", s, "value", "exact")
+    out.flush()

@@ -1,0 +1,56 @@
+/*
+** idindex.h (internal): a string -> uint32 index table that stores NO keys.
+**
+** Each slot holds only an item number (4 bytes). The strings live in the caller's storage (the
+** columnar store's one id arena, a string dictionary) and are reached through a key callback,
+** both to compare on lookup and to re-hash on growth. That is the point of this table next to
+** map.h: map.h copies every key into its own heap block and keeps a 24-byte slot; here a node id
+** costs its bytes once in the arena plus 4 / load-factor bytes of table.
+**
+** Open addressing with linear probing, power-of-two capacity, load factor <= 3/4, backward-shift
+** deletion (no tombstones). Allocation happens only in gm_idx_reserve(); gm_idx_insert_h() and
+** gm_idx_remove() never allocate, so callers reserve first and commit after (allocate-then-commit).
+** All memory comes from gm_mem_*.
+*/
+#ifndef GM_IDINDEX_H
+#define GM_IDINDEX_H
+
+#include "graphmem.h"
+
+/* The string of item `item`, resolved from the caller's storage (`ctx`). */
+typedef gm_str (*gm_idx_key_fn)(const void *ctx, uint32_t item);
+
+typedef struct gm_idx {
+    uint32_t *slots;   /* cap entries: GM_IDX_EMPTY or an item number */
+    uint32_t  cap;     /* 0 or a power of two */
+    uint32_t  len;     /* items stored */
+} gm_idx;
+
+#define GM_IDX_INIT  { NULL, 0, 0 }
+#define GM_IDX_EMPTY UINT32_MAX      /* so an item number must be < UINT32_MAX */
+
+/* 64-bit hash of n bytes (8-byte words, multiply-xorshift mixing). */
+uint64_t gm_idx_hash(const char *s, size_t n);
+
+/* Frees the table; leaves it empty and reusable. */
+void gm_idx_free(gm_idx *x);
+
+/* Make room for n items in total, so that n - len inserts need no allocation. `exact`: the
+** smallest power of two that holds n at load <= 3/4; otherwise at least double. GM_ENOMEM leaves
+** the table unchanged. Re-hashes every item through key() when it grows. */
+gm_status gm_idx_reserve(gm_idx *x, size_t n, bool exact, gm_idx_key_fn key, const void *ctx);
+
+/* Find the item whose string is (s, n) and whose hash is h = gm_idx_hash(s, n). */
+bool gm_idx_find_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_key_fn key,
+                   const void *ctx, uint32_t *item);
+
+/* Insert item (with hash h of its string). Precondition: capacity reserved, string not present. */
+void gm_idx_insert_h(gm_idx *x, uint64_t h, uint32_t item);
+
+/* Remove item (its string is still resolvable through key()). No-op if it is not stored. */
+void gm_idx_remove(gm_idx *x, uint32_t item, gm_idx_key_fn key, const void *ctx);
+
+/* Bytes held (the slot array), as requested from gm_mem. */
+size_t gm_idx_bytes(const gm_idx *x);
+
+#endif /* GM_IDINDEX_H */
