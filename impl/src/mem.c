@@ -3,7 +3,7 @@
 **
 ** It counts REQUESTED bytes (as Lua's allocator contract does through osize/nsize), not what the
 ** system allocator rounds them up to, so live and peak are exact and identical from run to run:
-** the figure CI gates on. The size is kept in a max-aligned header in front of each block because
+** the figure CI gates on. The size is kept in a max-aligned header (one alignment unit) in front of each block because
 ** free() (and cJSON's free hook) does not pass it. That header adds sizeof(gm_mem_hdr) bytes per
 ** block to RSS but not to the counted figure; RSS and jemalloc figures therefore carry it.
 **
@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include "graphmem.h"
 
-typedef union gm_mem_hdr { max_align_t align; size_t size; } gm_mem_hdr;
+/* The header is one alignment unit (16 bytes on x86-64), so payloads stay max-aligned.
+** sizeof(max_align_t) is 32 there; its alignment is what matters. */
+typedef struct gm_mem_hdr { _Alignas(max_align_t) size_t size; } gm_mem_hdr;
+_Static_assert(sizeof(gm_mem_hdr) == _Alignof(max_align_t), "header is one alignment unit");
 
 static gm_mem_stats gm_mem;
 static long gm_mem_fail = -1;            /* -1: never fail; n: allow n more, then fail */
