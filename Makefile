@@ -116,9 +116,24 @@ bench-peers: build scenarios
 bench: build scenarios
 	@$(BENCH) --phase all
 
+report:
+	@test -f results.csv || { echo "report: no results.csv; run make bench first" >&2; exit 2; }
+	@$(PY) reports/render.py results.csv reports
+
+gate: build scenarios
+	@$(PY) harness/gate.py $(if $(SCENARIO),--scenario $(SCENARIO)) --budgets scenarios/budgets.csv
+
 demo: build scenarios
 	@$(PY) harness/scenario.py $(SCEN_DIR)/tiny build/tiny.plan.json
 	@build/gmbench --scenario $(SCEN_DIR)/tiny --plan build/tiny.plan.json --system native --reps 1
 
 clean:
 	rm -rf build
+
+# ---- profiles ----
+massif: build
+	@test -n "$(SCENARIO)" || { echo "massif: give SCENARIO=dir (e.g. $(SCEN_DIR)/groggy-10k) and SYSTEM=backend" >&2; exit 2; }
+	@bash scripts/massif.sh $(SCENARIO) $(SYSTEM)
+
+hyperfine: build scenarios
+	@bash scripts/hyperfine.sh $(or $(SCENARIO),$(SCEN_DIR)/groggy-10k)

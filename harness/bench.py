@@ -56,7 +56,8 @@ INT, FLOAT = re.compile(r"-?\d+\Z"), re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?\Z
 # metric -> (unit, allowed stats, value pattern)
 METRICS = {
     "heap_live_bytes": ("B", {"exact"}, INT), "heap_peak_bytes": ("B", {"exact"}, INT),
-    "num_allocs": ("count", {"exact"}, INT), "mallinfo_bytes": ("B", {"exact"}, INT),
+    "num_allocs": ("count", {"exact"}, INT), "heap_live_blocks": ("count", {"exact"}, INT),
+    "mallinfo_bytes": ("B", {"exact"}, INT),
     "rss_delta_bytes": ("B", {"single"}, INT), "hwm_bytes": ("B", {"single"}, INT),
     "jemalloc_allocated_bytes": ("B", {"exact"}, INT),
     "jemalloc_resident_bytes": ("B", {"single"}, INT),

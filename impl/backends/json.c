@@ -40,7 +40,8 @@ static gm_status json_attr_set(gm_graph *g, gm_kind k, uint32_t h, const char *k
     size_t len;
     uintptr_t old;
     bool existed;
-    json_drop(g);
+    /* v may be borrowed from the scratch (a value just read from this graph, or a batch of
+    ** them), so the scratch is not dropped here; the next get recycles it. */
     gm_status rc = gm_json_print(v, &text, &len);
     if (rc != GM_OK) return gm_fail(g, rc, "cannot serialize '%s': %s", key, gm_strerror(rc));
     rc = gm_map_put(rs_attrs(g, k, h), key, strlen(key), (uintptr_t)text, &old, &existed);
@@ -71,7 +72,6 @@ static gm_status json_attr_get(gm_graph *g, gm_kind k, uint32_t h, const char *k
 static gm_status json_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
 {
     uintptr_t old;
-    json_drop(g);
     if (!gm_map_del(rs_attrs(g, k, h), key, strlen(key), &old)) return GM_ABSENT;
     gm_mem_free((char *)old);
     return GM_OK;

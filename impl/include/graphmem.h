@@ -302,6 +302,7 @@ typedef struct gm_mem_stats {
     size_t   peak;     /* high-water mark of live since start or gm_mem_reset_peak() */
     uint64_t nalloc;   /* number of successful allocations (realloc counts one) */
     uint64_t total;    /* cumulative bytes allocated                           */
+    size_t   blocks;   /* blocks allocated and not yet freed                   */
 } gm_mem_stats;
 
 gm_mem_stats gm_mem_stats_get(void);

@@ -42,6 +42,7 @@ void *gm_mem_alloc(size_t n)
     if (h == NULL) return NULL;
     h->size = n;
     gm_mem.nalloc++;
+    gm_mem.blocks++;
     gm_mem.total += n;
     gm_mem_count(n, 0);
     return h + 1;
@@ -67,6 +68,7 @@ void gm_mem_free(void *p)
     if (p == NULL) return;
     gm_mem_hdr *h = (gm_mem_hdr *)p - 1;
     gm_mem.live -= h->size;
+    gm_mem.blocks--;
     free(h);
 }
 

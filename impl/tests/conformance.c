@@ -163,12 +163,14 @@ static const char *vfmt(const gm_value *v, char *b, size_t n)
     return b;
 }
 
+static int fail_line;   /* the caller's line, set by the expect_* helpers */
+
 #define ASSERT_VEQ(got, want) do {                                                          \
         const gm_value *g_ = (got), *w_ = (want);                                           \
         if (!veq(g_, w_)) {                                                                 \
             char b1_[200], b2_[200];                                                        \
-            print_error("%s:%d: value %s, expected %s\n", __FILE__, __LINE__,               \
-                        vfmt(g_, b1_, sizeof b1_), vfmt(w_, b2_, sizeof b2_));              \
+            print_error("%s:%d (called from line %d): value %s, expected %s\n", __FILE__,    \
+                        __LINE__, fail_line, vfmt(g_, b1_, sizeof b1_), vfmt(w_, b2_, sizeof b2_)); \
             fail();                                                                         \
         }                                                                                   \
     } while (0)
@@ -177,9 +179,9 @@ static const char *vfmt(const gm_value *v, char *b, size_t n)
 #define EXPECT(g, expr, want) do {                                                          \
         gm_status rc_ = (expr), want_ = (want);                                             \
         if (rc_ != want_) {                                                                 \
-            print_error("%s:%d: %s\n    returned %d (%s), expected %d (%s); errmsg: %s\n",  \
-                        __FILE__, __LINE__, #expr, (int)rc_, gm_strerror(rc_), (int)want_,  \
-                        gm_strerror(want_), gm_errmsg(g));                                  \
+            print_error("%s:%d (caller line %d): %s\n    returned %d (%s), expected %d (%s); errmsg: %s\n", \
+                        __FILE__, __LINE__, fail_line, #expr, (int)rc_, gm_strerror(rc_),   \
+                        (int)want_, gm_strerror(want_), gm_errmsg(g));                      \
             fail();                                                                         \
         }                                                                                   \
     } while (0)
@@ -199,6 +201,8 @@ static const char *vfmt(const gm_value *v, char *b, size_t n)
 #define ASSERT_NOMSG(g) assert_string_equal(gm_errmsg(g), "")
 
 static size_t live_now(void) { return gm_mem_stats_get().live; }
+
+static void usage_sink(void *ud, const char *component, size_t bytes) { (void)ud; (void)component; (void)bytes; }
 
 static gm_value varr(gm_value *items, size_t n)
 { gm_value v; v.type = GM_ARRAY; v.as.a.items = items; v.as.a.len = n; return v; }
@@ -223,8 +227,9 @@ static gm_edge add_edge(gm_graph *g, gm_node a, gm_node b)
 }
 
 /* Node attribute reads back as `want`. */
-static void expect_node_val(gm_graph *g, gm_node n, const char *key, const gm_value *want)
+static void expect_node_val_(gm_graph *g, gm_node n, const char *key, const gm_value *want, int line)
 {
+    fail_line = line;
     gm_value out;
     memset(&out, 0x5a, sizeof out);
     OK(g, gm_node_get(g, n, key, &out));
@@ -232,8 +237,9 @@ static void expect_node_val(gm_graph *g, gm_node n, const char *key, const gm_va
     ASSERT_NOMSG(g);
 }
 
-static void expect_edge_val(gm_graph *g, gm_edge e, const char *key, const gm_value *want)
+static void expect_edge_val_(gm_graph *g, gm_edge e, const char *key, const gm_value *want, int line)
 {
+    fail_line = line;
     gm_value out;
     memset(&out, 0x5a, sizeof out);
     OK(g, gm_edge_get(g, e, key, &out));
@@ -241,19 +247,26 @@ static void expect_edge_val(gm_graph *g, gm_edge e, const char *key, const gm_va
     ASSERT_NOMSG(g);
 }
 
-static void expect_node_absent(gm_graph *g, gm_node n, const char *key)
+static void expect_node_absent_(gm_graph *g, gm_node n, const char *key, int line)
 {
+    fail_line = line;
     gm_value out;
     EXPECT(g, gm_node_get(g, n, key, &out), GM_ABSENT);
     ASSERT_NOMSG(g);   /* GM_ABSENT is not an error: no message */
 }
 
-static void expect_edge_absent(gm_graph *g, gm_edge e, const char *key)
+static void expect_edge_absent_(gm_graph *g, gm_edge e, const char *key, int line)
 {
+    fail_line = line;
     gm_value out;
     EXPECT(g, gm_edge_get(g, e, key, &out), GM_ABSENT);
     ASSERT_NOMSG(g);
 }
+
+#define expect_node_val(g, n, key, ...) expect_node_val_(g, n, key, (__VA_ARGS__), __LINE__)
+#define expect_edge_val(g, e, key, ...) expect_edge_val_(g, e, key, (__VA_ARGS__), __LINE__)
+#define expect_node_absent(g, n, key) expect_node_absent_(g, n, key, __LINE__)
+#define expect_edge_absent(g, e, key) expect_edge_absent_(g, e, key, __LINE__)
 
 /* Live nodes by iteration, checked increasing; returns how many. */
 static size_t iter_nodes(gm_graph *g, gm_node *out, size_t cap)
@@ -1019,23 +1032,27 @@ static void t_values_self_alias(void **state)
     assert_int_equal(got.len, strlen("alias-a") - 2);
     assert_memory_equal(got.ptr, "alias", 5);
     OK(g, gm_node_find(g, "alias", 5, &h));
+    gm_node src = add_node(g, "prefix-source");
     gm_str ids[3];
-    OK(g, gm_node_id(g, hs[10], &ids[0]));
-    OK(g, gm_node_id(g, hs[11], &ids[1]));
-    OK(g, gm_node_id(g, hs[12], &ids[2]));
-    ids[0].len--; ids[1].len--; ids[2].len--;       /* "alias-1" twice would be a duplicate: */
-    ids[1] = ids[0];                                /* make the batch hold distinct prefixes */
-    ids[1].len--;                                   /* "alias-" */
+    OK(g, gm_node_id(g, src, &ids[0]));
+    ids[1] = ids[0];
+    ids[2] = ids[0];
+    ids[0].len = 8;                                 /* "prefix-s" */
+    ids[1].len = 9;                                 /* "prefix-so" */
+    ids[2].len = 10;                                /* "prefix-sou" */
     gm_node first;
     size_t added;
     OK(g, gm_node_add_batch(g, ids, 3, &first, &added));
     assert_int_equal(added, 3);
-    const char *want_ids[3] = { "alias-1", "alias-", "alias-1" };
-    (void)want_ids;
-    OK(g, gm_node_find(g, "alias-1", 7, &h));
+    OK(g, gm_node_find(g, "prefix-s", 8, &h));
     assert_int_equal(h, first);
-    OK(g, gm_node_find(g, "alias-", 6, &h));
+    OK(g, gm_node_find(g, "prefix-so", 9, &h));
     assert_int_equal(h, first + 1);
+    OK(g, gm_node_find(g, "prefix-sou", 10, &h));
+    assert_int_equal(h, first + 2);
+    OK(g, gm_node_id(g, first + 2, &got));
+    assert_int_equal(got.len, 10);
+    assert_memory_equal(got.ptr, "prefix-sou", 10);
 }
 
 /* Many distinct strings in one column (a dictionary stops paying: offsets + bytes), set one
@@ -1068,12 +1085,16 @@ static void t_columns_strings_many(void **state)
         model[i] = gm_cstr(strs[i]);
         OK(g, gm_node_set(g, hs[i], "one", &model[i]));
     }
-    for (int i = 1; i < M; i += 10) { EXPECT(g, gm_node_unset(g, hs[i], "one"), (i % 11 == 5) ? GM_ABSENT : GM_OK); }
+    static bool has[M];
+    for (int i = 0; i < M; i++) has[i] = (i % 11 != 5) || (i % 3 == 0);
+    for (int i = 1; i < M; i += 10) {
+        EXPECT(g, gm_node_unset(g, hs[i], "one"), has[i] ? GM_OK : GM_ABSENT);
+        has[i] = false;
+    }
     for (int i = 2; i < M; i += 25) OK(g, gm_node_remove(g, hs[i]));
     for (int i = 0; i < M; i++) {
         if (i % 25 == 2) continue;
-        bool absent = (i % 10 == 1) || (i % 11 == 5 && i % 3 != 0);
-        if (absent) expect_node_absent(g, hs[i], "one");
+        if (!has[i]) expect_node_absent(g, hs[i], "one");
         else expect_node_val(g, hs[i], "one", &model[i]);
     }
     CHECK_COLUMN(g, "one");
@@ -1118,6 +1139,64 @@ static void t_columns_strings_many(void **state)
         expect_node_val(g, live[i], "dbl", &w);
     }
     assert_int_equal(CHECK_COLUMN(g, "dbl"), GM_COL_F64);
+}
+
+/* A get's payload stays valid across calls that neither get nor mutate (graphmem.h: "valid
+** until the next gm_node_get/gm_edge_get or mutating call on g"), and may be a filter constant. */
+static void t_values_borrowed_lifetime(void **state)
+{
+    FX;
+    gm_node a = add_node(g, "a"), b = add_node(g, "b");
+    add_edge(g, a, b);
+    const char *text = "a borrowed string that outlives read-only calls";
+    gm_value want = gm_cstr(text), other = gm_cstr("other"), v;
+    OK(g, gm_node_set(g, a, "s", &want));
+    OK(g, gm_node_set(g, b, "s", &other));
+    OK(g, gm_node_set(g, b, "t", &want));
+    OK(g, gm_node_get(g, a, "s", &v));
+    /* read-only calls in between */
+    gm_column col;
+    OK(g, gm_node_column(g, "s", &col));
+    gm_column_release(g, &col);
+    gm_list l = { 0 };
+    gm_pred p = { "s", GM_NE, gm_int(0) };
+    OK(g, gm_filter(g, &p, 1, &l));
+    gm_neighbors nb;
+    OK(g, gm_out_neighbors(g, a, &nb));
+    size_t d;
+    OK(g, gm_out_degree(g, a, &d));
+    gm_node h;
+    OK(g, gm_node_find(g, "b", 1, &h));
+    gm_str id;
+    OK(g, gm_node_id(g, b, &id));
+    gm_memory_usage(g, usage_sink, NULL);
+    ASSERT_VEQ(&v, &want);
+    /* out-neighbours survive attribute calls, columns and filters (only structure changes and
+    ** the next gm_out_neighbors end them) */
+    OK(g, gm_out_neighbors(g, a, &nb));
+    OK(g, gm_node_set(g, b, "u", &want));
+    OK(g, gm_node_column(g, "u", &col));
+    gm_column_release(g, &col);
+    OK(g, gm_filter(g, &p, 1, &l));
+    OK(g, gm_node_get(g, a, "s", &v));
+    OK(g, gm_node_unset(g, b, "u"));
+    assert_int_equal(nb.len, 1);
+    assert_int_equal(nb.nodes[0], b);
+    assert_int_equal(nb.edges[0], 0);
+    /* the borrowed value as a filter constant */
+    gm_pred q = { "t", GM_EQ, v };
+    OK(g, gm_filter(g, &q, 1, &l));
+    assert_int_equal(l.len, 1);
+    assert_int_equal(l.items[0], b);
+    gm_pred r[2] = { { "s", GM_EQ, v }, { "t", GM_EQ, v } };
+    OK(g, gm_filter(g, r, 2, &l));
+    assert_int_equal(l.len, 0);
+    OK(g, gm_node_get(g, a, "s", &v));
+    gm_pred q2 = { "s", GM_LE, v };
+    OK(g, gm_filter(g, &q2, 1, &l));
+    assert_int_equal(l.len, 1);
+    assert_int_equal(l.items[0], a);          /* "a borrowed..." <= itself; "other" is greater */
+    gm_list_free(&l);
 }
 
 static void t_value_api(void **state)
@@ -3114,6 +3193,141 @@ failed:
     return rc;
 }
 
+/* The second OOM scenario: attribute type transitions (typed column -> mixed values, dictionary
+** -> offsets, emptied and re-typed), by single and batch sets, with a model of every value. On
+** the first failure the model is checked: every value set before is intact, the failed single
+** set left its target as it was, a failed batch left each target old or new. */
+enum { OT_N = 72 };
+static char ot_strs[OT_N][24];
+
+static gm_status scenario_types(const char *backend, long *nops)
+{
+    gm_graph *g = NULL;
+    gm_status rc = gm_open(backend, &g, NULL, 0);
+    if (rc != GM_OK) { gm_mem_fail_after(-1); assert_null(g); return rc; }
+    static gm_value model[OT_N];
+    static bool has[OT_N];
+    gm_node hs[OT_N];
+    size_t nn = 0;
+    int fail_kind = 0;                  /* 1: single set of fail_node, 2: batch */
+    gm_node fail_node = 0;
+    gm_value fail_old = gm_null(), batch_vals[OT_N];
+    bool fail_had = false;
+    long ops = 0;
+    for (int i = 0; i < OT_N; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "t%d", i);
+        if ((rc = gm_node_add(g, id, strlen(id), &hs[i])) != GM_OK) goto failed;
+        nn++;
+        has[i] = false;
+    }
+    for (int round = 0; round < 6; round++) {
+        for (int i = 0; i < OT_N; i++) {
+            gm_value v;
+            switch (round) {
+            case 0: v = gm_int(i * 3); break;                                   /* typed ints */
+            case 1: v = (i == 7) ? gm_cstr("seven") : gm_int(-i); break;       /* -> mixed */
+            case 2: v = gm_cstr(i % 2 ? "odd" : "even"); break;                /* strings (mixed col) */
+            case 3: v = gm_cstr(ot_strs[i]); break;
+            case 4: v = gm_bool(i % 3 == 0); break;
+            default: v = gm_double(i + 0.5); break;
+            }
+            if (round == 3 && i == 0) {
+                /* empty the column first so that it re-types to strings, then fills a dictionary
+                ** past its threshold */
+                for (int j = 0; j < OT_N; j++) {
+                    if (!has[j]) continue;
+                    fail_kind = 0;
+                    if ((rc = gm_node_unset(g, hs[j], "k")) != GM_OK) goto failed;
+                    has[j] = false;
+                    ops++;
+                }
+            }
+            fail_kind = 1; fail_node = (gm_node)i; fail_had = has[i]; fail_old = model[i];
+            if ((rc = gm_node_set(g, hs[i], "k", &v)) != GM_OK) goto failed;
+            model[i] = v; has[i] = true;
+            ops++;
+        }
+        /* then the whole column again by one batch, with the same kind of values */
+        for (int i = 0; i < OT_N; i++)
+            batch_vals[i] = round == 3 ? gm_cstr(ot_strs[OT_N - 1 - i]) : model[i];
+        fail_kind = 2;
+        if ((rc = gm_node_set_batch(g, "k", hs, batch_vals, OT_N)) != GM_OK) goto failed;
+        for (int i = 0; i < OT_N; i++) model[i] = batch_vals[i];
+        ops++;
+        gm_column col;
+        fail_kind = 0;
+        if ((rc = gm_node_column(g, "k", &col)) != GM_OK) goto failed;
+        gm_column_release(g, &col);
+        ops++;
+    }
+failed:
+    gm_mem_fail_after(-1);
+    if (rc != GM_OK) {
+        assert_true(gm_errmsg(g)[0] != '\0');
+        assert_int_equal(gm_node_count(g), nn);
+        for (size_t i = 0; i < nn; i++) {
+            gm_value v;
+            gm_status r = gm_node_get(g, hs[i], "k", &v);
+            if (fail_kind == 1 && i == fail_node) {
+                if (!fail_had) EXPECT(g, r, GM_ABSENT);
+                else { OK(g, r); ASSERT_VEQ(&v, &fail_old); }
+            } else if (fail_kind == 2 && has[i]) {
+                OK(g, r);
+                if (!veq(&v, &model[i]) && !veq(&v, &batch_vals[i])) {
+                    char b1[64], b2[64];
+                    fail_msg("after a failed batch node %zu holds %s, neither old nor new (%s)", i,
+                             vfmt(&v, b1, sizeof b1), vfmt(&batch_vals[i], b2, sizeof b2));
+                }
+            } else if (!has[i]) {
+                EXPECT(g, r, GM_ABSENT);
+            } else {
+                OK(g, r);
+                ASSERT_VEQ(&v, &model[i]);
+            }
+        }
+        CHECK_COLUMN(g, "k");
+    }
+    gm_close(g);
+    *nops = ops;
+    return rc;
+}
+
+/* Every allocation site of scenario_small is failed in t_oom_sweep; this longer scenario would
+** take minutes under valgrind that way (runs x calls), so it fails an evenly spread sample of
+** about 250 of its allocation sites, the first 50 and the last one included. */
+static void t_oom_sweep_types(void **state)
+{
+    FX;
+    for (int i = 0; i < OT_N; i++) snprintf(ot_strs[i], sizeof ot_strs[i], "distinct-%d", i * 13);
+    size_t l0 = live_now();
+    long ops = 0;
+    uint64_t a0 = gm_mem_stats_get().nalloc;
+    OK(g, scenario_types(f->backend, &ops));          /* count its allocations */
+    long total = (long)(gm_mem_stats_get().nalloc - a0);
+    assert_int_equal(live_now(), l0);
+    long stride = total / 250 + 1, runs = 0;
+    gm_status rc = GM_ENOMEM;
+    for (long i = 0; i <= total; i += (i < 50 ? 1 : stride)) {
+        if (i > total - stride && i < total) i = total - 1;
+        gm_mem_fail_after(i);
+        rc = scenario_types(f->backend, &ops);
+        gm_mem_fail_after(-1);
+        runs++;
+        if (live_now() != l0) fail_msg("[%s] OOM at allocation %ld: %lld bytes leaked", f->backend, i,
+                                       (long long)live_now() - (long long)l0);
+        if (rc == GM_OK) fail_msg("[%s] scenario succeeded with only %ld of its %ld allocations", f->backend, i, total);
+        if (rc != GM_ENOMEM) fail_msg("[%s] OOM at allocation %ld gave %s", f->backend, i, gm_strerror(rc));
+        if (i == total - 1) break;
+    }
+    gm_mem_fail_after(total);
+    rc = scenario_types(f->backend, &ops);
+    gm_mem_fail_after(-1);
+    OK(g, rc);
+    print_message("      [%s] OOM sweep (type transitions, %ld calls, %ld allocations): %ld sites failed\n",
+                  f->backend, ops, total, runs);
+}
+
 static void t_oom_sweep(void **state)
 {
     FX;
@@ -3234,6 +3448,7 @@ static const struct CMUnitTest tests[] = {
     T(t_values_replace_type),
     T(t_values_borrowed_copy),
     T(t_values_self_alias),
+    T(t_values_borrowed_lifetime),
     T(t_value_api),
     T(t_json_codec),
     T(t_json_codec_oom),
@@ -3262,6 +3477,7 @@ static const struct CMUnitTest tests[] = {
     T(t_leaks_full_graph),
     T(t_oom_single_calls),
     T(t_oom_sweep),
+    T(t_oom_sweep_types),
 #undef T
 };
 

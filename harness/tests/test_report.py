@@ -1,0 +1,117 @@
+"""reports/render.py: table numbers, byte-identical output, partial results still render."""
+import csv
+import filecmp
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RENDER = os.path.join(ROOT, "reports", "render.py")
+FIXTURE = os.path.join(ROOT, "harness", "tests", "fixtures", "results.csv")
+MISSING = "—, not measured"
+
+
+def render(results, outdir):
+    r = subprocess.run([sys.executable, RENDER, results, str(outdir)], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    with open(os.path.join(outdir, "REPORT.md"), encoding="utf-8") as f:
+        return f.read()
+
+
+def row_of(text, first_cells):
+    """The Markdown table row whose leading cells are `first_cells`, split into cells."""
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[:len(first_cells)] == first_cells:
+            return cells
+    raise AssertionError(f"no table row starting {first_cells}")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    return out, render(FIXTURE, out)
+
+
+def test_plan_table_numbers(report):
+    _, text = report
+    # phase, change, plan, system, heap_live, mallinfo, rss, mallinfo / plan
+    json_row = row_of(text, ["0", "baseline: attributes as JSON strings", "39.7 MB", "json"])
+    assert json_row[4:] == ["30.00 MB (30,000,000 B)", "31.00 MB (31,000,000 B)",
+                            "34.00 MB (34,000,000 B)", "0.78×"]
+    zc = row_of(text, ["4", "zero-copy views, batch operations", "~8 MB", "zerocopy"])
+    assert zc[4:7] == ["3.00 MB (3,000,000 B)", "3.05 MB (3,050,000 B)", "4.00 MB (4,000,000 B)"]
+    nx = row_of(text, ["peer", "peer: networkx.DiGraph", "9.4 MB", "NetworkX"])
+    assert nx[5] == "9.40 MB (9,400,000 B)"
+    # Phase 2 (Python binding) has no rows: shown as missing, not filled in.
+    p2 = row_of(text, ["2"])
+    assert p2[4:] == [MISSING] * 4
+    # igraph's C driver is absent from the fixture.
+    assert row_of(text, ["peer", "peer: igraph's C library"])[5] == MISSING
+    assert "Why the figures differ" in text
+
+
+def test_seed_table(report):
+    _, text = report
+    mem = row_of(text, ["memory ≤ 1.5× NetworkX", "≤ 1.5×", "zerocopy"])
+    assert mem[3].startswith("0.32×") and mem[4].startswith("**pass**")
+    assert row_of(text, ["memory ≤ 1.5× NetworkX", "≤ 1.5×", "json"])[4] == "**FAIL**"
+    ig = row_of(text, ["memory ≤ 3× python-igraph", "≤ 3×", "zerocopy"])
+    assert ig[3].startswith("1.52×")
+    bt = row_of(text, ["build time ≤ 5× NetworkX", "≤ 5×", "zerocopy"])
+    assert bt[3].startswith("0.12×")
+    acc = row_of(text, ["attribute access ≤ 2× NetworkX"])
+    assert acc[4] == "not yet measured"
+
+
+def test_header_and_figures(report):
+    out, text = report
+    assert "`abc1234`" in text and "`testbox`" in text and "2026-11-25" in text
+    assert "`make bench && make report`" in text
+    for f in ("bytes-groggy-10k.svg", "time-groggy-10k.svg", "bytes-tiny.svg"):
+        assert os.path.exists(os.path.join(out, f)) and f"]({f})" in text
+    # Every figure states scenario, metric, statistic and repetitions.
+    for cap in [ln for ln in text.splitlines() if ln.startswith("*Figure:")]:
+        assert "`" in cap and "stat" in cap and "repetitions" in cap and "metric" in cap
+    # Breakdown from both row forms (build,usage_ids and info,usage.node:salary), grouped.
+    usage = row_of(text, ["zerocopy", "1,200,000"])          # ids, node attrs, edges, ...
+    assert usage[1:7] == ["1,200,000", "1,500,000", "200,000", "2,900,000", "3,000,000",
+                          "96.7%"]
+    per = row_of(text, ["NetworkX", MISSING])                # bytes per node: heap n/a
+    assert per[2] == "940.0"
+
+
+def test_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    render(FIXTURE, a)
+    render(FIXTURE, b)
+    names = sorted(os.listdir(a))
+    assert names == sorted(os.listdir(b)) and "REPORT.md" in names
+    match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    assert not mismatch and not errors
+    svg = (a / "bytes-groggy-10k.svg").read_text()
+    assert "<dc:date>" not in svg
+
+
+def test_partial_results_render(tmp_path):
+    with open(FIXTURE, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    part = [r for r in rows if r["system"] == "json" and r["scenario"] == "groggy-10k"]
+    path = tmp_path / "partial.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(part)
+    text = render(str(path), tmp_path / "out")
+    assert row_of(text, ["0", "baseline: attributes as JSON strings", "39.7 MB",
+                         "json"])[4] == "30.00 MB (30,000,000 B)"
+    assert row_of(text, ["1", "native typed values", "~25 MB", "native"])[4:] == [MISSING] * 4
+    assert row_of(text, ["memory ≤ 1.5× NetworkX", "≤ 1.5×", "zerocopy"])[3] == MISSING
+    # Header only: still renders, everything missing.
+    empty = tmp_path / "empty.csv"
+    empty.write_text(",".join(rows[0]) + "\n")
+    text = render(str(empty), tmp_path / "out2")
+    assert "holds no rows" in text and "unknown (not in results.csv)" in text

@@ -1,0 +1,766 @@
+#!/usr/bin/python3
+"""Render results.csv into reports/REPORT.md and SVG charts (`make report`).
+
+    /usr/bin/python3 reports/render.py [RESULTS.csv [OUTDIR]]     (defaults: results.csv reports/)
+
+Deterministic: the same results.csv gives byte-identical files.  Nothing here reads the clock,
+the machine or git: commit, machine and date come from the CSV rows.  matplotlib's SVG ids are
+salted with a fixed string and its Date metadata is dropped.
+
+Honest: a figure that is not in results.csv is printed as "—, not measured", never estimated.
+A partial results.csv (one phase, one scenario, no peers) still renders; whatever is absent is
+marked absent.  The columns are those of harness/PROTOCOL.md plus the orchestrator's context
+columns (scenario, system, phase, ..., commit, machine, timestamp).
+"""
+import csv
+import os
+import re
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+plt.rcParams["svg.hashsalt"] = "graphmem"      # stable element ids in the SVG
+plt.rcParams["svg.fonttype"] = "path"          # glyphs as paths: no font lookup at view time
+plt.rcParams["font.family"] = "DejaVu Sans"    # shipped with matplotlib: same glyphs everywhere
+SVG_META = {"Date": None}                      # no creation date in the file
+
+MISSING = "—, not measured"
+MB = 1_000_000                                 # the plan's MB; stated in the report
+HEADLINE_SCENARIO = "groggy-10k"               # the benchmark behind the plan's figures
+REPRODUCE = "make bench && make report"
+PREFERRED_ALLOCATOR = "glibc"
+
+# Our backends, by phase.  Phases 2 and 5 are measured through the Python binding: their rows
+# are recognised by the `phase` column, whatever the system is called.
+OUR_BACKENDS = ["json", "native", "columnar", "zerocopy"]
+BACKEND_PHASE = {"json": "0", "native": "1", "columnar": "3", "zerocopy": "4"}
+PEERS = ["networkx", "igraph", "igraph-c"]
+FLOOR = "raw"
+DISPLAY = {"json": "json", "native": "native", "columnar": "columnar", "zerocopy": "zerocopy",
+           "networkx": "NetworkX", "igraph": "python-igraph", "igraph-c": "igraph C",
+           "raw": "raw floor"}
+HEADLINE_BACKEND = "zerocopy"
+
+# The plan's expected memory for 10K nodes (DESIGN.md, "The redesign plan being measured").
+PLAN = [("0", "baseline: attributes as JSON strings", "39.7 MB", 39.7),
+        ("1", "native typed values", "~25 MB", 25.0),
+        ("2", "fewer wrapper layers (Python side)", "~15 MB", 15.0),
+        ("3", "columnar storage, dense u32 ids", "~10 MB", 10.0),
+        ("4", "zero-copy views, batch operations", "~8 MB", 8.0),
+        ("5", "minimal Python API, direct attribute access", "—", None)]
+PLAN_NETWORKX_MB = 9.4
+
+OPERATIONS = ["build", "get", "column", "set", "batch-set", "filter", "neighbors", "remove"]
+LEVELS = [("heap_live_bytes", "exact", "exact heap, live after build (counting allocator)"),
+          ("heap_peak_bytes", "exact", "exact heap, peak during build"),
+          ("num_allocs", "exact", "allocations during build"),
+          ("mallinfo_bytes", "exact", "glibc heap in use (mallinfo2), after − before"),
+          ("rss_delta_bytes", "single", "VmRSS delta"),
+          ("hwm_bytes", "single", "VmHWM during build"),
+          ("jemalloc_allocated_bytes", "exact", "jemalloc stats.allocated"),
+          ("jemalloc_resident_bytes", "single", "jemalloc stats.resident")]
+
+# Seed success metrics: (label, target ratio, numerator metric, peer, operation, metric, stat).
+SEED_MEMORY = [("memory ≤ 1.5× NetworkX", 1.5, "networkx"),
+               ("memory ≤ 3× python-igraph", 3.0, "igraph")]
+SEED_BUILD = ("build time ≤ 5× NetworkX", 5.0, "networkx")
+SEED_ACCESS = ("attribute access ≤ 2× NetworkX", 2.0, "networkx")
+
+
+# ------------------------------------------------------------------------------- loading
+
+class Results:
+    """The rows of results.csv, indexed for lookups; tolerant of a partial file."""
+
+    def __init__(self, rows):
+        # bench.py records the resolved plan as rows of system "plan": context, not a system.
+        self.plan_by_scenario = {}
+        for r in rows:
+            if r["system"] == "plan" and r["operation"] == "info":
+                self.plan_by_scenario.setdefault(r["scenario"], {})[r["metric"]] = \
+                    (r["value"], r.get("stat", ""))
+        rows = [r for r in rows if r["system"] != "plan"]
+        self.rows = rows
+        self.index = {}
+        # Sorted so duplicates resolve the same way on every render (latest timestamp wins).
+        for r in sorted(rows, key=lambda r: (r.get("timestamp", ""), r.get("allocator", ""))):
+            key = (r["scenario"], r["system"], r["operation"], r["metric"], r.get("stat", ""))
+            self.index.setdefault(key, {})[r.get("allocator", "")] = r
+
+    @classmethod
+    def read(cls, path):
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = [r for r in csv.DictReader(f) if r.get("scenario")]
+        need = {"scenario", "system", "operation", "metric", "value"}
+        if rows and not need <= set(rows[0]):
+            raise SystemExit(f"{path}: missing column(s) {sorted(need - set(rows[0]))}")
+        return cls(rows)
+
+    def row(self, scenario, system, operation, metric, stat=None, allocator=None):
+        """The row for one figure, or None.  Without `allocator`, glibc is preferred."""
+        stats = [stat] if stat else ["exact", "median", "best", "single", ""]
+        for s in stats:
+            by_alloc = self.index.get((scenario, system, operation, metric, s))
+            if not by_alloc:
+                continue
+            if allocator is not None:
+                if allocator in by_alloc:
+                    return by_alloc[allocator]
+                continue
+            if PREFERRED_ALLOCATOR in by_alloc:
+                return by_alloc[PREFERRED_ALLOCATOR]
+            return by_alloc[sorted(by_alloc)[0]]
+        return None
+
+    def value(self, *a, **kw):
+        r = self.row(*a, **kw)
+        if r is None:
+            return None
+        try:
+            return float(r["value"])
+        except ValueError:
+            return None
+
+    def scenarios(self):
+        s = sorted({r["scenario"] for r in self.rows})
+        # The plan's benchmark first, then the rest alphabetically.
+        return sorted(s, key=lambda x: (x != HEADLINE_SCENARIO, x))
+
+    def systems(self, scenario=None):
+        present = {r["system"] for r in self.rows
+                   if scenario is None or r["scenario"] == scenario}
+        return [s for s in all_systems_order(self) if s in present]
+
+    def python_phase_systems(self, phase):
+        """Systems whose rows say phase 2 or 5 (the Python binding), sorted."""
+        return sorted({r["system"] for r in self.rows if r.get("phase", "").strip() == phase})
+
+    def info(self, scenario, system, key):
+        r = self.row(scenario, system, "info", key)
+        return r["value"] if r else None
+
+
+def all_systems_order(res):
+    """json, native, phase-2, columnar, zerocopy, phase-5, peers, floor, anything else."""
+    order = ["json", "native"] + res.python_phase_systems("2") + ["columnar", "zerocopy"]
+    order += res.python_phase_systems("5") + PEERS + [FLOOR]
+    known = set(order)
+    order += sorted({r["system"] for r in res.rows} - known)
+    seen, out = set(), []
+    for s in order:
+        if s not in seen:
+            seen.add(s)
+            out.append(s)
+    return out
+
+
+def ours(res):
+    """Our systems in phase order (C backends and, where present, the Python binding)."""
+    return ["json", "native"] + res.python_phase_systems("2") + ["columnar", "zerocopy"] \
+        + res.python_phase_systems("5")
+
+
+def name(system):
+    return DISPLAY.get(system, system)
+
+
+# ------------------------------------------------------------------------------ formatting
+
+def fmt_int(v):
+    return MISSING if v is None else f"{int(round(v)):,}"
+
+
+def fmt_bytes(v):
+    if v is None:
+        return MISSING
+    return f"{v / MB:,.2f} MB ({int(round(v)):,} B)"
+
+
+def fmt_mb(v):
+    return MISSING if v is None else f"{v / MB:,.2f} MB"
+
+
+def fmt_ns(v):
+    if v is None:
+        return MISSING
+    if v >= 1e9:
+        return f"{v / 1e9:,.2f} s"
+    if v >= 1e6:
+        return f"{v / 1e6:,.2f} ms"
+    if v >= 1e3:
+        return f"{v / 1e3:,.2f} µs"
+    return f"{v:,.1f} ns"
+
+
+def fmt_ratio(v):
+    return MISSING if v is None else f"{v:.2f}×"
+
+
+def table(header, rows, align=None):
+    """A Markdown table; `align` is one letter a column, l or r (default: first l, rest r)."""
+    align = align or "l" + "r" * (len(header) - 1)
+    out = ["| " + " | ".join(header) + " |",
+           "|" + "|".join("---" if a == "l" else "--:" for a in align) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def reps_of(rowlist):
+    """'5' or '3–5' or 'n/a': the repetitions behind a set of rows, as stated in the CSV."""
+    vals = sorted({int(float(r["repetitions"])) for r in rowlist
+                   if r is not None and r.get("repetitions", "").strip() not in ("",)})
+    if not vals:
+        return "n/a"
+    return str(vals[0]) if len(vals) == 1 else f"{vals[0]}–{vals[-1]}"
+
+
+def slug(s):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", s)
+
+
+# --------------------------------------------------------------------------------- sections
+
+def section_header(res):
+    commits = sorted({r.get("commit", "") for r in res.rows} - {""})
+    machines = sorted({r.get("machine", "") for r in res.rows} - {""})
+    stamps = sorted({r.get("timestamp", "") for r in res.rows} - {""})
+    allocs = sorted({r.get("allocator", "") for r in res.rows} - {""})
+
+    def one(vals, several=" (mixed: rows from several runs)"):
+        if not vals:
+            return "unknown (not in results.csv)"
+        return ", ".join(f"`{v}`" for v in vals) + (several if len(vals) > 1 else "")
+    if not stamps:
+        date = "unknown (not in results.csv)"
+    elif stamps[0][:10] == stamps[-1][:10]:
+        date = f"{stamps[-1][:10]} (rows timestamped {stamps[0]} … {stamps[-1]})"
+    else:
+        date = f"{stamps[0][:10]} … {stamps[-1][:10]} (rows from several runs)"
+    return "\n".join([
+        "# graphmem: what each phase of the memory redesign buys",
+        "",
+        "Generated by `reports/render.py` from `results.csv`; do not edit by hand.",
+        "",
+        f"- **Commit:** {one(commits)}",
+        f"- **Machine:** {one(machines)}",
+        f"- **Date:** {date}",
+        f"- **Allocators measured:** {one(allocs, '')} (tables use `{PREFERRED_ALLOCATOR}` rows "
+        "unless a figure exists only under another allocator)",
+        f"- **Reproduce:** `{REPRODUCE}`",
+        f"- **Units:** MB = 10^6 bytes, as in the plan. Missing figures read \"{MISSING}\".",
+    ])
+
+
+def section_plan(res):
+    scn = HEADLINE_SCENARIO
+    out = [f"## Plan vs measured: memory per phase ({scn}, build, {PREFERRED_ALLOCATOR} rows)", ""]
+    if scn not in {r["scenario"] for r in res.rows}:
+        out += [f"No rows for scenario `{scn}` in results.csv: every figure below is "
+                f"{MISSING}.", ""]
+    rows, used = [], []
+
+    def measured(system):
+        rs = [res.row(scn, system, "build", m) for m in
+              ("heap_live_bytes", "mallinfo_bytes", "rss_delta_bytes")]
+        used.extend(rs)
+        return [r and float(r["value"]) for r in rs]
+
+    for phase, change, plan_txt, plan_mb in PLAN:
+        systems = [s for s, p in BACKEND_PHASE.items() if p == phase] \
+            or res.python_phase_systems(phase)
+        if not systems:
+            note = ("Python binding, not built yet" if phase in ("2", "5") else "no backend")
+            rows.append([phase, change, plan_txt, f"— ({note})", MISSING, MISSING, MISSING,
+                         MISSING])
+            continue
+        for s in systems:
+            heap, mall, rss = measured(s)
+            ratio = fmt_ratio(mall / (plan_mb * MB)) if (mall is not None and plan_mb) else MISSING
+            rows.append([phase, change, plan_txt, name(s), fmt_bytes(heap), fmt_bytes(mall),
+                         fmt_bytes(rss), ratio])
+    for s, plan_txt, plan_mb in [("networkx", f"{PLAN_NETWORKX_MB} MB", PLAN_NETWORKX_MB),
+                                 ("igraph", "—", None), ("igraph-c", "—", None),
+                                 (FLOOR, "—", None)]:
+        heap, mall, rss = measured(s)
+        ratio = fmt_ratio(mall / (plan_mb * MB)) if (mall is not None and plan_mb) else MISSING
+        what = {"networkx": "peer: networkx.DiGraph", "igraph": "peer: python-igraph",
+                "igraph-c": "peer: igraph's C library",
+                FLOOR: "floor: tightest layout of this data"}[s]
+        heap_txt = fmt_bytes(heap) if heap is not None else "— (no counting allocator)"
+        rows.append(["peer" if s != FLOOR else "floor", what, plan_txt, name(s), heap_txt,
+                     fmt_bytes(mall), fmt_bytes(rss), ratio])
+    out.append(table(["phase", "change", "plan", "system", "exact heap (heap_live_bytes)",
+                      "glibc heap in use (mallinfo_bytes)", "RSS delta (rss_delta_bytes)",
+                      "glibc heap ÷ plan"], rows, align="llllrrrr"))
+    out += ["", f"Scenario `{scn}`, operation `build`; heap_live_bytes and mallinfo_bytes are "
+            f"stat `exact`, rss_delta_bytes is stat `single` (one fresh process); repetitions: "
+            f"{reps_of(used)}.", ""]
+    out.append(why_they_differ(res, scn))
+    return "\n".join(out)
+
+
+def why_they_differ(res, scn):
+    text = ("**Why the figures differ.** The exact heap is what the store asked the counting "
+            "allocator for: payload bytes only, identical on every run, and the figure CI gates "
+            "on. glibc's heap in use (`mallinfo2()` uordblks + hblkhd, after the build minus "
+            "before) adds malloc's per-chunk header and rounding (a chunk is at least 32 bytes, in "
+            "16-byte steps), so many small allocations cost far more than they ask for "
+            "(compare `num_allocs`); it is the "
+            "one figure measured the same way for every system, peers included, so the ratios "
+            "to the peers use it. The RSS delta counts whole 4 KiB pages the process touched "
+            "while building: it also holds memory the build freed but malloc kept (temporary "
+            "buffers, arrays grown by copying) and partly used pages, and it varies from run to "
+            "run, so it is reported but never gated. The plan's own figures were process-level "
+            "measurements of a Python library, closer in spirit to the RSS column.")
+    facts = []
+    for s in ours(res):
+        heap = res.value(scn, s, "build", "heap_live_bytes")
+        mall = res.value(scn, s, "build", "mallinfo_bytes")
+        rss = res.value(scn, s, "build", "rss_delta_bytes")
+        allocs = res.value(scn, s, "build", "num_allocs")
+        if heap and mall is not None:
+            f = f"{name(s)}: glibc heap = {mall / heap:.2f}× exact heap"
+            if allocs:
+                f += (f" ({(mall - heap) / allocs:+.1f} B over the exact heap per allocation made "
+                      f"during build, {fmt_int(allocs)} of them)")
+            if rss is not None:
+                f += f", RSS delta = {rss / heap:.2f}× exact heap"
+            facts.append(f)
+    for s in PEERS:
+        mall = res.value(scn, s, "build", "mallinfo_bytes")
+        rss = res.value(scn, s, "build", "rss_delta_bytes")
+        if mall and rss is not None:
+            facts.append(f"{name(s)}: RSS delta = {rss / mall:.2f}× glibc heap")
+    if facts:
+        text += " Measured on `" + scn + "`: " + "; ".join(facts) + "."
+    return text
+
+
+def _ratio(res, scn, system, peer, operation, metric, stat):
+    a = res.value(scn, system, operation, metric, stat)
+    b = res.value(scn, peer, operation, metric, stat)
+    if a is None or b is None or b == 0:
+        return None, a, b
+    return a / b, a, b
+
+
+def seed_rows(res, scn):
+    """(metric, target, system, measured text, verdict) for the seed's success metrics."""
+    rows = []
+    c_backends = [s for s in ours(res) if s in BACKEND_PHASE]
+    for label, target, peer in SEED_MEMORY:
+        for s in c_backends + res.python_phase_systems("2") + res.python_phase_systems("5"):
+            r, a, b = _ratio(res, scn, s, peer, "build", "mallinfo_bytes", "exact")
+            if s not in BACKEND_PHASE and r is None:
+                continue
+            rows.append(_seed_row(label, target, s, r, a, b, fmt_mb))
+    label, target, peer = SEED_BUILD
+    for s in c_backends:
+        r, a, b = _ratio(res, scn, s, peer, "build", "time_ns", "median")
+        rows.append(_seed_row(label, target, s, r, a, b, fmt_ns))
+    label, target, peer = SEED_ACCESS
+    py = res.python_phase_systems("2") + res.python_phase_systems("5")
+    got = False
+    for s in py:
+        r, a, b = _ratio(res, scn, s, peer, "get", "ns_per_item", "median")
+        if r is not None:
+            got = True
+            rows.append(_seed_row(label, target, s, r, a, b, fmt_ns))
+    if not got:
+        rows.append([label, f"≤ {target:g}×", "Python binding (phase 2/5)",
+                     "not yet measured: needs phase-2/5 rows from the Python binding",
+                     "not yet measured"])
+    return rows
+
+
+def _seed_row(label, target, system, ratio, a, b, fmt):
+    if ratio is None:
+        return [label, f"≤ {target:g}×", name(system), MISSING, "not measured"]
+    verdict = "**pass**" if ratio <= target else "**FAIL**"
+    if system == HEADLINE_BACKEND:
+        verdict += " (headline)"
+    return [label, f"≤ {target:g}×", name(system), f"{ratio:.2f}× ({fmt(a)} vs {fmt(b)})",
+            verdict]
+
+
+def section_seed(res):
+    scn = HEADLINE_SCENARIO
+    out = [f"## The seed's success metrics ({scn})", "",
+           f"Measured as same-run ratios to the peers on `{scn}`. Memory compares "
+           "`mallinfo_bytes` (glibc heap in use, stat `exact`) on both sides, because it is the "
+           "one method applied to every system; our exact heap would flatter us by malloc's "
+           "per-chunk overhead. Build time compares `time_ns` stat `median` of `build`. The "
+           f"headline backend is `{HEADLINE_BACKEND}` (phase 4, the plan's end state); every "
+           "backend is listed. Attribute access is a Python-level figure that arrives with the "
+           "Python binding (phases 2 and 5); until its rows exist it is shown as not yet "
+           "measured, not filled in from the C drivers.", ""]
+    rows = seed_rows(res, scn)
+    used = [res.row(scn, s, op, m, st) for s in ours(res) + ["networkx", "igraph"]
+            for op, m, st in (("build", "mallinfo_bytes", "exact"), ("build", "time_ns", "median"))]
+    out.append(table(["metric", "target", "system", "measured", "verdict"], rows,
+                     align="lrlrl"))
+    out += ["", f"Scenario `{scn}`; metrics mallinfo_bytes (exact) and time_ns (median); "
+            f"repetitions: {reps_of(used)}."]
+    return "\n".join(out)
+
+
+def section_levels(res, scn):
+    systems = res.systems(scn)
+    rows, used = [], []
+    for metric, stat, what in LEVELS:
+        cells = []
+        for s in systems:
+            r = res.row(scn, s, "build", metric)
+            if r is None and metric.startswith("jemalloc"):
+                r = res.row(scn, s, "build", metric, allocator="jemalloc")
+            used.append(r)
+            cells.append(fmt_int(float(r["value"])) if r else "—")
+        if any(c != "—" for c in cells):
+            rows.append([f"`{metric}` ({stat}): {what}"] + cells)
+    if not rows:
+        return ""
+    return "\n".join(["#### Every level side by side (build, bytes or count)", "",
+                      table(["level"] + [name(s) for s in systems], rows), "",
+                      f"Scenario `{scn}`, operation `build`; \"—\" = not measured for that "
+                      f"system; repetitions: {reps_of(used)}."])
+
+
+def chart_bytes(res, scn, outdir):
+    systems = res.systems(scn)
+    metrics = [("heap_live_bytes", "#1f77b4"), ("mallinfo_bytes", "#ff7f0e")]
+    vals = {m: [res.value(scn, s, "build", m) for s in systems] for m, _ in metrics}
+    if not any(v for m in vals for v in vals[m] if v):
+        return None
+    used = [res.row(scn, s, "build", m) for s in systems for m, _ in metrics]
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    width = 0.38
+    for i, (m, color) in enumerate(metrics):
+        xs = [j + (i - 0.5) * width for j in range(len(systems))]
+        ys = [v if v else 0 for v in vals[m]]
+        bars = ax.bar(xs, ys, width, label=m, color=color)
+        for b, v in zip(bars, vals[m]):
+            if v:
+                ax.annotate(f"{v / MB:.2f}", (b.get_x() + b.get_width() / 2, v),
+                            ha="center", va="bottom", fontsize=7)
+    for m, color in metrics:
+        floor = res.value(scn, FLOOR, "build", m)
+        if floor:
+            ax.axhline(floor, color=color, linestyle="--", linewidth=1,
+                       label=f"raw floor ({m}): {floor / MB:.2f} MB")
+    ax.set_yscale("log")
+    lows = [v for m in vals for v in vals[m] if v]
+    ax.set_ylim(bottom=min(lows) / 3)          # the smallest bar stays visible on a log axis
+    ax.set_xticks(range(len(systems)))
+    ax.set_xticklabels([name(s) for s in systems], rotation=20, ha="right")
+    ax.set_ylabel("bytes held by the built graph (log scale)")
+    ax.set_title(f"{scn}: bytes per system after build\nmetrics heap_live_bytes, mallinfo_bytes; "
+                 f"stat exact; repetitions {reps_of(used)}; labels in MB", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    fname = f"bytes-{slug(scn)}.svg"
+    fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
+    plt.close(fig)
+    return fname, reps_of(used)
+
+
+def chart_time(res, scn, outdir):
+    systems = [s for s in res.systems(scn)
+               if any(res.value(scn, s, op, "ns_per_item", "median") for op in OPERATIONS)]
+    ops = [op for op in OPERATIONS
+           if any(res.value(scn, s, op, "ns_per_item", "median") for s in systems)]
+    if not systems or not ops:
+        return None
+    used = [res.row(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    width = 0.8 / len(systems)
+    cmap = plt.get_cmap("tab10")
+    for i, s in enumerate(systems):
+        xs = [j + (i - (len(systems) - 1) / 2) * width for j in range(len(ops))]
+        ys = [res.value(scn, s, op, "ns_per_item", "median") or 0 for op in ops]
+        ax.bar(xs, ys, width, label=name(s), color=cmap(i % 10))
+    ax.set_yscale("log")
+    lows = [res.value(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
+    ax.set_ylim(bottom=min(v for v in lows if v) / 3)
+    ax.set_xticks(range(len(ops)))
+    ax.set_xticklabels(ops)
+    ax.set_ylabel("ns per item (log scale)")
+    ax.set_title(f"{scn}: time per operation per system\nmetric ns_per_item; stat median; "
+                 f"repetitions {reps_of(used)}; missing bar = not measured", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    fname = f"time-{slug(scn)}.svg"
+    fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
+    plt.close(fig)
+    return fname, reps_of(used)
+
+
+def counts(res, scn):
+    """(nodes, edges) of a scenario from rows every system emits: get items, neighbors checksum."""
+    nodes = edges = None
+    for s in res.systems(scn):
+        nodes = nodes or res.value(scn, s, "get", "items", "exact")
+        edges = edges or res.value(scn, s, "neighbors", "checksum", "exact")
+    return nodes, edges
+
+
+def section_per_item(res, scn):
+    nodes, edges = counts(res, scn)
+    rows = []
+    for s in res.systems(scn):
+        heap = res.value(scn, s, "build", "heap_live_bytes")
+        mall = res.value(scn, s, "build", "mallinfo_bytes")
+        if heap is None and mall is None:
+            continue
+
+        def per(v, n):
+            return f"{v / n:,.1f}" if (v is not None and n) else MISSING
+        rows.append([name(s), per(heap, nodes), per(mall, nodes), per(heap, edges),
+                     per(mall, edges)])
+    if not rows:
+        return ""
+    return "\n".join([
+        "#### Bytes per node and per edge", "",
+        f"Total bytes after build divided by the node count ({fmt_int(nodes)}, from `get` "
+        f"items) and by the edge count ({fmt_int(edges)}, from the `neighbors` checksum = sum of "
+        "out-degrees). Each column divides the whole graph, not a node or edge share.", "",
+        table(["system", "heap_live / node", "mallinfo / node", "heap_live / edge",
+               "mallinfo / edge"], rows)])
+
+
+def section_marginal_edge(res):
+    """Bytes per extra edge: graph-10k (50K edges) minus groggy-10k (10K edges), same nodes."""
+    a, b = "groggy-10k", "graph-10k"
+    if not ({a, b} <= set(res.scenarios())):
+        return ""
+    _, ea = counts(res, a)
+    _, eb = counts(res, b)
+    if not ea or not eb or eb == ea:
+        return ""
+    rows = []
+    for s in all_systems_order(res):
+        cells = []
+        for m in ("heap_live_bytes", "mallinfo_bytes"):
+            va, vb = res.value(a, s, "build", m), res.value(b, s, "build", m)
+            cells.append(f"{(vb - va) / (eb - ea):,.1f}" if va is not None and vb is not None
+                         else MISSING)
+        if any(c != MISSING for c in cells):
+            rows.append([name(s)] + cells)
+    if not rows:
+        return ""
+    return "\n".join([
+        "## Marginal bytes per edge", "",
+        f"(`{b}` build bytes − `{a}` build bytes) ÷ ({fmt_int(eb)} − {fmt_int(ea)} edges): the "
+        "cost of one more edge with its three attributes, the node part cancelling out.", "",
+        table(["system", "heap_live_bytes per edge", "mallinfo_bytes per edge"], rows)])
+
+
+USAGE_METRIC, USAGE_INFO = "usage_", "usage."   # build,usage_<c>,B,exact or info,usage.<c>
+
+
+def usage(res, scn, system, comp):
+    """Bytes gm_memory_usage reports for one component, from either row form, or None."""
+    v = res.value(scn, system, "build", USAGE_METRIC + comp)
+    if v is None:
+        r = res.row(scn, system, "info", USAGE_INFO + comp)
+        try:
+            v = float(r["value"]) if r else None
+        except ValueError:
+            v = None
+    return v
+
+
+# Components group into the parts the issue names; the backends' own names stay in the detail.
+USAGE_GROUPS = [("ids", "id strings"), ("index", "id → index map"), ("nodes", "node records"),
+                ("node_attrs", "node attributes"), ("edges", "edges"),
+                ("edge_attrs", "edge attributes"), ("adjacency", "adjacency"),
+                ("other", "other")]
+
+
+def usage_group(comp):
+    if comp in ("ids",):
+        return "ids"
+    if comp in ("index", "id_index"):
+        return "index"
+    if comp == "nodes":
+        return "nodes"
+    if comp == "node_attrs" or re.match(r"node[.:]", comp):
+        return "node_attrs"
+    if comp == "edge_attrs" or re.match(r"edge[.:]", comp):
+        return "edge_attrs"
+    if comp in ("edges", "csr"):
+        return "edges"
+    if comp in ("adjacency", "adj"):
+        return "adjacency"
+    return "other"
+
+
+def section_usage(res, scn):
+    comps = set()
+    for r in res.rows:
+        if r["scenario"] != scn:
+            continue
+        if r["operation"] == "build" and r["metric"].startswith(USAGE_METRIC):
+            comps.add(r["metric"][len(USAGE_METRIC):])
+        elif r["operation"] == "info" and r["metric"].startswith(USAGE_INFO):
+            comps.add(r["metric"][len(USAGE_INFO):])
+    if not comps:
+        return ""
+    comps = sorted(comps)
+    systems = [s for s in res.systems(scn)
+               if any(usage(res, scn, s, c) is not None for c in comps)]
+    groups = [g for g, _ in USAGE_GROUPS if any(usage_group(c) == g for c in comps)]
+    rows, detail = [], []
+    for s in systems:
+        vals = {c: usage(res, scn, s, c) for c in comps}
+        per = {g: None for g in groups}
+        for c, v in vals.items():
+            if v is not None:
+                per[usage_group(c)] = (per[usage_group(c)] or 0) + v
+        total = sum(v for v in vals.values() if v is not None)
+        heap = res.value(scn, s, "build", "heap_live_bytes")
+        rows.append([name(s)] + [fmt_int(per[g]) if per[g] is not None else "—" for g in groups]
+                    + [fmt_int(total), fmt_int(heap),
+                       f"{total / heap:.1%}" if heap else MISSING])
+        detail.append(f"- {name(s)}: " + ", ".join(f"`{c}` {fmt_int(v)}"
+                                                    for c, v in vals.items() if v is not None))
+    label = dict(USAGE_GROUPS)
+    return "\n".join([
+        "#### Where the bytes go (gm_memory_usage, after build)", "",
+        "Requested bytes per component as each system accounts for them (`gm_memory_usage`; the "
+        "raw floor reports its own arrays), grouped; \"—\" = no such component. The last column "
+        "is how much of the exact heap the breakdown explains.", "",
+        table(["system"] + [label[g] for g in groups] + ["sum", "heap_live_bytes", "explained"],
+              rows), "",
+        "<details><summary>Components as reported</summary>", "", *detail, "", "</details>"])
+
+
+def section_ops(res, scn):
+    systems = res.systems(scn)
+    rows, used = [], []
+    for op in OPERATIONS:
+        cells = []
+        for s in systems:
+            r = res.row(scn, s, op, "ns_per_item", "median")
+            used.append(r)
+            cells.append(fmt_ns(float(r["value"])) if r else "—")
+        if any(c != "—" for c in cells):
+            rows.append([op] + cells)
+    if not rows:
+        return ""
+    return "\n".join(["#### Time per operation (ns per item, median)", "",
+                      table(["operation"] + [name(s) for s in systems], rows), "",
+                      f"Scenario `{scn}`, metric ns_per_item, stat median, repetitions "
+                      f"{reps_of(used)}; \"—\" = not measured."])
+
+
+def section_info(res, scn):
+    """The drivers' `info` rows (which call, which attribute handler, what was chosen)."""
+    rows = []
+    for s in res.systems(scn):
+        items = sorted({(r["metric"], r["value"]) for r in res.rows
+                        if r["scenario"] == scn and r["system"] == s and r["operation"] == "info"
+                        and r["metric"] != "allocator"
+                        and not r["metric"].startswith(USAGE_INFO)})
+        if items:
+            rows.append([name(s), "; ".join(f"{k} = {v}" for k, v in items)])
+    if not rows:
+        return ""
+    return "\n".join(["#### Driver notes (`info` rows)", "",
+                      table(["system", "info"], rows, align="ll")])
+
+
+def section_checksums(res, scn):
+    bad = []
+    for op in OPERATIONS:
+        vals = {}
+        for s in res.systems(scn):
+            v = res.value(scn, s, op, "checksum", "exact")
+            if v is not None:
+                vals.setdefault(v, []).append(name(s))
+        if len(vals) > 1:
+            bad.append(f"`{op}`: " + "; ".join(f"{fmt_int(v)} from {', '.join(ss)}"
+                                               for v, ss in sorted(vals.items())))
+    if not bad:
+        return ""
+    return "**Checksums disagree** (a wrong answer is not a fast one): " + " · ".join(bad)
+
+
+def section_scenario(res, scn, outdir, written):
+    out = [f"## Scenario `{scn}`", ""]
+    plan = res.plan_by_scenario.get(scn, {})
+    if plan:
+        def p(k):
+            v, src = plan.get(k, (None, ""))
+            return (f"`{v}`" if v is not None else MISSING) + (f" (chosen by {src})" if src else "")
+        out += [f"Operations ran on: numeric attribute {p('plan_numeric_attr')}; filter "
+                f"{p('plan_filter')}; nodes removed: {p('plan_remove_count')}; set writes old "
+                f"value + {p('plan_set_value_offset')}. Scenario files and plan: sha256 prefix "
+                f"{p('scenario_sha256')}.", ""]
+    b = chart_bytes(res, scn, outdir)
+    if b:
+        written.add(b[0])
+        out += [f"![bytes per system, {scn}]({b[0]})", "",
+                f"*Figure: `{scn}`, bytes held after `build` per system, metrics heap_live_bytes "
+                f"(exact heap, ours and the floor) and mallinfo_bytes (glibc heap, every system), "
+                f"stat exact, repetitions {b[1]}, log scale; dashed lines: the `raw` floor.*", ""]
+    else:
+        out += [f"Bytes per system: {MISSING}.", ""]
+    t = chart_time(res, scn, outdir)
+    if t:
+        written.add(t[0])
+        out += [f"![time per operation, {scn}]({t[0]})", "",
+                f"*Figure: `{scn}`, time per operation per system, metric ns_per_item, stat "
+                f"median, repetitions {t[1]}, log scale.*", ""]
+    else:
+        out += [f"Time per operation: {MISSING}.", ""]
+    for part in (section_levels(res, scn), section_per_item(res, scn), section_usage(res, scn),
+                 section_ops(res, scn), section_checksums(res, scn), section_info(res, scn)):
+        if part:
+            out += [part, ""]
+    return "\n".join(out)
+
+
+def render(results_path, outdir):
+    res = Results.read(results_path)
+    os.makedirs(outdir, exist_ok=True)
+    parts = [section_header(res), section_plan(res), section_seed(res)]
+    scns = res.scenarios()
+    if not scns:
+        parts.append(f"results.csv holds no rows: every figure is {MISSING}.")
+    written = set()
+    for scn in scns:
+        parts.append(section_scenario(res, scn, outdir, written))
+    # Charts this render did not write (a scenario gone from results.csv) would be stale.
+    for f in sorted(os.listdir(outdir)):
+        if re.fullmatch(r"(bytes|time)-.+\.svg", f) and f not in written:
+            os.remove(os.path.join(outdir, f))
+    m = section_marginal_edge(res)
+    if m:
+        parts.append(m)
+    text = "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+    tmp = os.path.join(outdir, ".REPORT.md.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    os.replace(tmp, os.path.join(outdir, "REPORT.md"))
+    return os.path.join(outdir, "REPORT.md")
+
+
+def main(argv):
+    if len(argv) > 3 or any(a in ("-h", "--help") for a in argv[1:]):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    results = argv[1] if len(argv) > 1 else "results.csv"
+    outdir = argv[2] if len(argv) > 2 else os.path.join(os.path.dirname(__file__) or ".")
+    if not os.path.exists(results):
+        print(f"render: {results}: not found (run `make bench` first)", file=sys.stderr)
+        return 1
+    path = render(results, outdir)
+    print(f"render: wrote {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
