@@ -59,7 +59,8 @@ build/$(1)/conformance: impl/tests/conformance.c build/$(1)/libgraphmem.a
 endef
 $(eval $(call CONFIG,gcc,gcc,$(OPT)))
 $(eval $(call CONFIG,clang,clang,$(OPT)))
-$(eval $(call CONFIG,asan,clang,-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer))
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(eval $(call CONFIG,asan,clang,$$(ASAN_FLAGS)))
 
 # ---- drivers (harness) ----
 build/gmbench: harness/gmbench.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a

@@ -199,6 +199,12 @@ gm_status gm_node_set_json(gm_graph *g, gm_node n, const char *key, const char *
 ** value longer with gm_value_copy(). */
 gm_status gm_node_get(gm_graph *g, gm_node n, const char *key, gm_value *out);
 gm_status gm_edge_get(gm_graph *g, gm_edge e, const char *key, gm_value *out);
+/* Typed reads, for callers that know the column's type (the harness, the Python binding): the
+** value of `key` in *out, GM_ABSENT if it is not set, GM_ETYPE (with a message naming the stored
+** type) if it is set but not of that type. No conversion: an int is not read as a double. */
+gm_status gm_node_get_int(gm_graph *g, gm_node n, const char *key, int64_t *out);
+gm_status gm_node_get_double(gm_graph *g, gm_node n, const char *key, double *out);
+
 /* Remove attribute `key`; GM_ABSENT if it was not set. */
 gm_status gm_node_unset(gm_graph *g, gm_node n, const char *key);
 gm_status gm_edge_unset(gm_graph *g, gm_edge e, const char *key);

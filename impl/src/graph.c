@@ -277,6 +277,39 @@ gm_status gm_node_get(gm_graph *g, gm_node n, const char *key, gm_value *out)
 { return gm_attr_get(g, GM_KNODE, n, key, out); }
 gm_status gm_edge_get(gm_graph *g, gm_edge e, const char *key, gm_value *out)
 { return gm_attr_get(g, GM_KEDGE, e, key, out); }
+static const char *const gm_type_names[] = {
+    "null", "bool", "int", "double", "string", "array", "object"
+};
+
+static gm_status gm_node_get_typed(gm_graph *g, gm_node n, const char *key, gm_type want,
+                                   gm_value *v)
+{
+    gm_status rc = gm_attr_get(g, GM_KNODE, n, key, v);
+    if (rc == GM_OK && v->type != want)
+        return gm_fail(g, GM_ETYPE, "attribute '%s' of node %" PRIu32 " is %s, not %s", key, n,
+                       (unsigned)v->type <= GM_OBJECT ? gm_type_names[v->type] : "?",
+                       gm_type_names[want]);
+    return rc;
+}
+
+gm_status gm_node_get_int(gm_graph *g, gm_node n, const char *key, int64_t *out)
+{
+    gm_value v;
+    if (g != NULL && out == NULL) { g->msg[0] = '\0'; return gm_fail(g, GM_EINVAL, "out is NULL"); }
+    gm_status rc = gm_node_get_typed(g, n, key, GM_INT, &v);
+    if (rc == GM_OK) *out = v.as.i;
+    return rc;
+}
+
+gm_status gm_node_get_double(gm_graph *g, gm_node n, const char *key, double *out)
+{
+    gm_value v;
+    if (g != NULL && out == NULL) { g->msg[0] = '\0'; return gm_fail(g, GM_EINVAL, "out is NULL"); }
+    gm_status rc = gm_node_get_typed(g, n, key, GM_DOUBLE, &v);
+    if (rc == GM_OK) *out = v.as.d;
+    return rc;
+}
+
 gm_status gm_node_unset(gm_graph *g, gm_node n, const char *key)
 { return gm_attr_unset(g, GM_KNODE, n, key); }
 gm_status gm_edge_unset(gm_graph *g, gm_edge e, const char *key)

@@ -512,6 +512,37 @@ static void t_errmsg_lifecycle(void **state)
 }
 
 /* Every error code the API can produce, each with its own message. */
+/* Typed reads: the value when the type matches, GM_ETYPE (with a message) when it does not,
+** GM_ABSENT when unset; no int/double conversion. */
+static void t_typed_get(void **state)
+{
+    FX;
+    gm_node a = add_node(g, "a");
+    gm_value v = gm_int(INT64_MIN);
+    OK(g, gm_node_set(g, a, "i", &v));
+    v = gm_double(-0.0);
+    OK(g, gm_node_set(g, a, "d", &v));
+    v = gm_cstr("x");
+    OK(g, gm_node_set(g, a, "s", &v));
+    int64_t i = 7;
+    double d = 7;
+    OK(g, gm_node_get_int(g, a, "i", &i));
+    assert_true(i == INT64_MIN);
+    OK(g, gm_node_get_double(g, a, "d", &d));
+    assert_true(d == 0.0 && signbit(d));
+    EXPECT_ERR(g, gm_node_get_int(g, a, "d", &i), GM_ETYPE);
+    assert_non_null(strstr(gm_errmsg(g), "double"));
+    EXPECT_ERR(g, gm_node_get_double(g, a, "i", &d), GM_ETYPE);
+    EXPECT_ERR(g, gm_node_get_int(g, a, "s", &i), GM_ETYPE);
+    assert_non_null(strstr(gm_errmsg(g), "string"));
+    assert_int_equal(gm_node_get_int(g, a, "none", &i), GM_ABSENT);
+    assert_string_equal(gm_errmsg(g), "");
+    EXPECT_ERR(g, gm_node_get_int(g, a + 1, "i", &i), GM_ENOTFOUND);
+    EXPECT_ERR(g, gm_node_get_int(g, a, "i", NULL), GM_EINVAL);
+    EXPECT_ERR(g, gm_node_get_double(g, a, "", &d), GM_EINVAL);
+    assert_int_equal(gm_node_get_int(NULL, a, "i", &i), GM_EINVAL);
+}
+
 static void t_error_codes(void **state)
 {
     FX;
@@ -3438,6 +3469,7 @@ static const struct CMUnitTest tests[] = {
     T(t_strerror),
     T(t_errmsg_lifecycle),
     T(t_error_codes),
+    T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),
     T(t_values_roundtrip_edges),

@@ -55,8 +55,12 @@ static gm_status co_column(gm_graph *g, const char *key, gm_column *out)
     case COL_EMPTY: break;
     }
     size_t total = co_align8(wide) + co_align8(codes) + bytes;
-    char *blk = total ? gm_mem_alloc(total) : NULL;
-    if (total && blk == NULL) return gm_fail(g, GM_ENOMEM, "out of memory copying column '%s'", key);
+    if (total == 0) {            /* no rows at all: nothing to copy, and no NULL + 0 arithmetic */
+        out->layout = GM_COL_EMPTY;
+        return GM_OK;
+    }
+    char *blk = gm_mem_alloc(total);
+    if (blk == NULL) return gm_fail(g, GM_ENOMEM, "out of memory copying column '%s'", key);
     char *w = blk, *c = blk + co_align8(wide), *b = c + co_align8(codes);
     uint8_t *valid = (uint8_t *)b;
     if (vb > 0) {
