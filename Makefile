@@ -78,7 +78,7 @@ build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h
 	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/raw_floor.c $(GMH_SRC) $(LIBS) -ldl -o $@
 
 # ---- tests ----
-test: test-gcc test-clang test-asan test-valgrind test-harness
+test: test-gcc test-clang test-asan test-valgrind test-harness test-python test-python-valgrind
 	@echo "== make test: all suites passed"
 
 test-gcc: build/gcc/conformance
@@ -108,13 +108,13 @@ scenarios:
 bench-phase0 bench-phase1 bench-phase3 bench-phase4: bench-phase%: build scenarios
 	@$(BENCH) --phase $*
 
-bench-phase2 bench-phase5:
-	@echo "$@: reserved for the Python binding (issue 7), not built yet" >&2; exit 2
+bench-phase2 bench-phase5: bench-phase%: build scenarios python
+	@$(BENCH) --phase $*
 
 bench-peers: build scenarios
 	@$(BENCH) --phase peers
 
-bench: build scenarios
+bench: build scenarios python
 	@$(BENCH) --phase all
 
 report:
@@ -138,3 +138,5 @@ massif: build
 
 hyperfine: build scenarios
 	@bash scripts/hyperfine.sh $(or $(SCENARIO),$(SCEN_DIR)/groggy-10k)
+
+include python/python.mk

@@ -40,9 +40,14 @@ GMBENCH_UNKNOWN_BACKEND = 3          # gmbench's exit status for a backend not r
 
 # phase -> systems, each with the command that starts its driver (protocol args appended).
 GMBENCH = [os.path.join(ROOT, "build", "gmbench")]
+GRAPHMEM_PY = [PYTHON, os.path.join(ROOT, "python", "bench_python.py")]
 PHASES = {
     "0": {"json": GMBENCH}, "1": {"native": GMBENCH},
     "3": {"columnar": GMBENCH}, "4": {"zerocopy": GMBENCH},
+    # Python-level phases (issue 7): python/bench_python.py over the binding in build/python
+    "2": {"graphmem-json-layered": GRAPHMEM_PY, "graphmem-native-layered": GRAPHMEM_PY,
+          "graphmem-native-direct": GRAPHMEM_PY},
+    "5": {"graphmem-zerocopy": GRAPHMEM_PY},
     "peers": {"networkx": [PYTHON, os.path.join(HERE, "peer_networkx.py")],
               "igraph": [PYTHON, os.path.join(HERE, "peer_igraph.py")],
               "igraph-c": [os.path.join(ROOT, "build", "peer_igraph_c")],
@@ -64,6 +69,7 @@ METRICS = {
     "time_ns": ("ns", {"best", "median", "single"}, INT),
     "ns_per_item": ("ns", {"best", "median"}, FLOAT),
     "items": ("count", {"exact"}, INT), "checksum": ("value", {"exact"}, FLOAT),
+    "objects_per_access": ("count", {"exact"}, FLOAT),
 }
 REQUIRED = [("build", "time_ns", "best"), ("build", "time_ns", "median")] + [
     (op, "checksum", "exact") for op in ("get", "column", "filter", "neighbors", "remove")]
