@@ -261,24 +261,6 @@ def _check_plan(path, plan, nodes):
 
 # --- operation semantics shared by the Python peers (PROTOCOL.md, "Operations") ---
 
-def matches(attrs_get, filt):
-    """True when every predicate holds; missing, null or mistyped values never match."""
-    for p in filt:
-        v, want, op = attrs_get(p["key"]), p["value"], p["op"]
-        if isinstance(want, str):
-            if not isinstance(v, str):
-                return False
-        elif not (is_int(v) or isinstance(v, float)):
-            return False
-        if not _CMP[op](v, want):
-            return False
-    return True
-
-
-_CMP = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
-        ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
-
-
 if __name__ == "__main__":
     # `scenario.py DIR [PLAN_OUT]`: validate DIR and print the resolved plan, or write it
     # to PLAN_OUT (what `make massif` or a hand-run driver needs as --plan).
