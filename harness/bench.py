@@ -270,16 +270,21 @@ def summary(rows, scenarios):
         systems = sorted({k[1] for k in pick if k[0] == sc})
         if not systems:
             continue
-        out.append(f"\n{sc}  (glibc; bytes = counting allocator if any, else mallinfo)")
-        out.append(f"  {'system':<10} {'build MB':>9} {'build ms':>9} {'get ns':>8} {'column ns':>9}")
+        out.append(f"\n{sc}  (glibc; medians; heap = counting allocator, ours only; "
+                   f"glibc = mallinfo2 heap in use, every system)")
+        out.append(f"  {'system':<24} {'heap MB':>8} {'glibc MB':>9} {'build ms':>9} "
+                   f"{'get ns':>8} {'column ns':>9} {'filter ms':>9}")
+        mb = lambda v: f"{int(v) / 1e6:.2f}" if v is not None else "-"        # noqa: E731
+        ms = lambda v: f"{int(v) / 1e6:.2f}" if v is not None else "-"        # noqa: E731
         for s in systems:
-            b = pick.get((sc, s, "build", "heap_live_bytes", "exact")) or \
-                pick.get((sc, s, "build", "mallinfo_bytes", "exact"))
+            heap = pick.get((sc, s, "build", "heap_live_bytes", "exact"))
+            glibc = pick.get((sc, s, "build", "mallinfo_bytes", "exact"))
             t = pick.get((sc, s, "build", "time_ns", "median"))
             get = pick.get((sc, s, "get", "ns_per_item", "median"), "-")
             col = pick.get((sc, s, "column", "ns_per_item", "median"), "-")
-            out.append(f"  {s:<10} {int(b) / 1e6 if b else 0:9.2f} "
-                       f"{int(t) / 1e6 if t else 0:9.2f} {get:>8} {col:>9}")
+            flt = pick.get((sc, s, "filter", "time_ns", "median"))
+            out.append(f"  {s:<24} {mb(heap):>8} {mb(glibc):>9} {ms(t):>9} "
+                       f"{get:>8} {col:>9} {ms(flt):>9}")
     return "\n".join(out)
 
 
