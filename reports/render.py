@@ -28,6 +28,7 @@ plt.rcParams["font.family"] = "DejaVu Sans"    # shipped with matplotlib: same g
 SVG_META = {"Date": None}                      # no creation date in the file
 
 MISSING = "—, not measured"
+NO_PLAN = "— (the plan gives no figure)"
 MB = 1_000_000                                 # the plan's MB; stated in the report
 HEADLINE_SCENARIO = "groggy-10k"               # the benchmark behind the plan's figures
 REPRODUCE = "make bench && make report"
@@ -278,14 +279,16 @@ def section_plan(res):
             continue
         for s in systems:
             heap, mall, rss = measured(s)
-            ratio = fmt_ratio(mall / (plan_mb * MB)) if (mall is not None and plan_mb) else MISSING
+            ratio = (fmt_ratio(mall / (plan_mb * MB)) if mall is not None else MISSING) \
+                if plan_mb else NO_PLAN
             rows.append([phase, change, plan_txt, name(s), fmt_bytes(heap), fmt_bytes(mall),
                          fmt_bytes(rss), ratio])
     for s, plan_txt, plan_mb in [("networkx", f"{PLAN_NETWORKX_MB} MB", PLAN_NETWORKX_MB),
                                  ("igraph", "—", None), ("igraph-c", "—", None),
                                  (FLOOR, "—", None)]:
         heap, mall, rss = measured(s)
-        ratio = fmt_ratio(mall / (plan_mb * MB)) if (mall is not None and plan_mb) else MISSING
+        ratio = (fmt_ratio(mall / (plan_mb * MB)) if mall is not None else MISSING) \
+            if plan_mb else NO_PLAN
         what = {"networkx": "peer: networkx.DiGraph", "igraph": "peer: python-igraph",
                 "igraph-c": "peer: igraph's C library",
                 FLOOR: "floor: tightest layout of this data"}[s]
