@@ -479,11 +479,11 @@ def chart_time(res, scn, outdir):
     used = [res.row(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
     fig, ax = plt.subplots(figsize=(10, 4.8))
     width = 0.8 / len(systems)
-    cmap = plt.get_cmap("tab10")
+    cmap = plt.get_cmap("tab20")          # up to 20 systems without a repeated colour
     for i, s in enumerate(systems):
         xs = [j + (i - (len(systems) - 1) / 2) * width for j in range(len(ops))]
         ys = [res.value(scn, s, op, "ns_per_item", "median") or 0 for op in ops]
-        ax.bar(xs, ys, width, label=name(s), color=cmap(i % 10))
+        ax.bar(xs, ys, width, label=name(s), color=cmap(i % 20))
     ax.set_yscale("log")
     lows = [res.value(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
     ax.set_ylim(bottom=min(v for v in lows if v) / 3)
