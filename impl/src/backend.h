@@ -77,9 +77,11 @@ struct gm_backend {
     /* Optional (NULL: the backend does not break its bytes down). */
     gm_status (*memory_usage)(gm_graph *g, gm_usage_fn fn, void *ud);
 
-    /* Version 2. Optional (NULL: graph.c loops node_add / edge_add). Called after graph.c checked
-    ** ids (no duplicates, none existing) and nodes (all live); *added must say how many were
-    ** added when the slot fails. */
+    /* Version 2. Optional (NULL: graph.c checks ids for duplicates with a temporary set, then
+    ** loops node_add / edge_add). node_add_batch must itself detect an id equal to an existing
+    ** node's or to an earlier id of the batch, and then return GM_EEXIST having added nothing
+    ** (graph.c only checks pointers). edge_add_batch is called with every node checked live.
+    ** On GM_ENOMEM, *added says how many were added. */
     gm_status (*node_add_batch)(gm_graph *g, const gm_str *ids, size_t count, gm_node *first,
                                 size_t *added);
     gm_status (*edge_add_batch)(gm_graph *g, const gm_node *src, const gm_node *dst, size_t count,

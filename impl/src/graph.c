@@ -397,33 +397,52 @@ gm_status gm_node_add_batch(gm_graph *g, const gm_str *ids, size_t count, gm_nod
     GM_NEED(g, ids);
     if (count > UINT32_MAX - 1 - g->be->node_bound(g))
         return gm_fail(g, GM_EINVAL, "batch of %zu nodes exceeds the handle space", count);
-    /* Duplicates are found before anything is added, so GM_EEXIST changes nothing. A temporary
-    ** id set costs one map for the batch; it is freed before the backend allocates. */
+    for (size_t i = 0; i < count; i++)
+        if (ids[i].ptr == NULL && ids[i].len > 0) return gm_fail(g, GM_EINVAL, "batch id %zu is NULL", i);
+    gm_node f = (gm_node)g->be->node_bound(g);
+    if (g->be->node_add_batch != NULL) {          /* the slot detects duplicates (backend.h) */
+        rc = g->be->node_add_batch(g, ids, count, &f, &done);
+        if (added) *added = done;
+        if (first) *first = f;
+        return rc;
+    }
+    /* Generic path. The ids are copied into one block first: a caller may pass ids borrowed
+    ** from this very store (gm_node_id), which the first add may move. Duplicates are then found
+    ** before anything is added, so GM_EEXIST changes nothing; the temporary id set and the copy
+    ** are freed before returning. */
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) total += ids[i].len;
+    if (total > SIZE_MAX - count * sizeof(gm_str))
+        return gm_fail(g, GM_EINVAL, "batch ids are too long");
+    gm_str *copy = gm_mem_alloc(count * sizeof *copy + total);
+    if (copy == NULL) return gm_fail(g, GM_ENOMEM, "out of memory copying batch ids");
+    char *bytes = (char *)(copy + count);
+    for (size_t i = 0; i < count; i++) {
+        if (ids[i].len > 0) memcpy(bytes, ids[i].ptr, ids[i].len);
+        copy[i].ptr = bytes;
+        copy[i].len = ids[i].len;
+        bytes += ids[i].len;
+    }
     gm_map seen = GM_MAP_INIT;
     for (size_t i = 0; i < count && rc == GM_OK; i++) {
         gm_node n;
-        if (ids[i].ptr == NULL && ids[i].len > 0)
-            rc = gm_fail(g, GM_EINVAL, "batch id %zu is NULL", i);
-        else if (g->be->node_find(g, ids[i].ptr ? ids[i].ptr : "", ids[i].len, &n) == GM_OK)
-            rc = gm_fail(g, GM_EEXIST, "batch id %zu: node '%.*s' exists", i, (int)(ids[i].len > 64 ? 64 : ids[i].len), ids[i].ptr);
-        else if ((rc = gm_map_add(&seen, ids[i].ptr ? ids[i].ptr : "", ids[i].len, i, NULL)) == GM_EEXIST)
+        if (g->be->node_find(g, copy[i].ptr, copy[i].len, &n) == GM_OK)
+            rc = gm_fail(g, GM_EEXIST, "batch id %zu: node '%.*s' exists", i, (int)(copy[i].len > 64 ? 64 : copy[i].len), copy[i].ptr);
+        else if ((rc = gm_map_add(&seen, copy[i].ptr, copy[i].len, i, NULL)) == GM_EEXIST)
             rc = gm_fail(g, GM_EEXIST, "batch id %zu repeats an earlier id of the batch", i);
         else if (rc == GM_ENOMEM)
             rc = gm_fail(g, GM_ENOMEM, "out of memory checking batch ids");
     }
     gm_map_free(&seen, NULL);
-    if (rc != GM_OK) return rc;
-    g->msg[0] = '\0';
-    gm_node f = (gm_node)g->be->node_bound(g);
-    if (g->be->node_add_batch != NULL) {
-        rc = g->be->node_add_batch(g, ids, count, &f, &done);
-    } else {
+    if (rc == GM_OK) {
+        g->msg[0] = '\0';
         for (; done < count; done++) {
             gm_node n;
-            if ((rc = g->be->node_add(g, ids[done].ptr ? ids[done].ptr : "", ids[done].len, &n)) != GM_OK) break;
+            if ((rc = g->be->node_add(g, copy[done].ptr, copy[done].len, &n)) != GM_OK) break;
             if (done == 0) f = n;
         }
     }
+    gm_mem_free(copy);
     if (added) *added = done;
     if (first) *first = f;
     return rc;

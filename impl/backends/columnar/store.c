@@ -13,6 +13,7 @@
 
 #define COL_TRY(expr) do { gm_status rc_ = (expr); if (rc_ != GM_OK) return rc_; } while (0)
 #define COL_NOROW SIZE_MAX
+#define COL_DICT_SCAN 8        /* dictionaries up to this size are searched linearly */
 
 gm_status col_buf_reserve(col_buf *b, size_t need, size_t esz, bool exact)
 {
@@ -111,7 +112,7 @@ void col_close(gm_graph *g)
 
 /* ---------------------------------------------------------------- nodes */
 
-static gm_str col_id_key(const void *ctx, uint32_t n)
+gm_str col_id_key(const void *ctx, uint32_t n)
 {
     const col_graph *G = ctx;
     const uint32_t *off = G->idoff.p;
@@ -529,9 +530,17 @@ static gm_status col_to_str(col_graph *G, gm_kind k, col_attr *a, size_t row, co
 static gm_status col_dict_put(col_graph *G, gm_kind k, col_attr *a, size_t row, const char *s,
                               size_t len, bool was, bool settle)
 {
-    uint64_t h = gm_idx_hash(s, len);
     uint32_t code;
-    if (gm_idx_find_h(&a->didx, h, s, len, col_dict_key, a, &code)) {
+    if (a->ndict <= COL_DICT_SCAN) {          /* a few entries: comparing beats hashing */
+        const gm_str *d = a->dict.p;
+        for (code = 0; code < a->ndict; code++)
+            if (d[code].len == len && (len == 0 || memcmp(d[code].ptr, s, len) == 0)) {
+                ((uint32_t *)a->data.p)[row] = code;
+                return GM_OK;
+            }
+    }
+    uint64_t h = gm_idx_hash(s, len);
+    if (a->ndict > COL_DICT_SCAN && gm_idx_find_h(&a->didx, h, s, len, col_dict_key, a, &code)) {
         ((uint32_t *)a->data.p)[row] = code;
         return GM_OK;
     }

@@ -133,6 +133,8 @@ gm_status col_reserve_nodes(col_graph *G, size_t count, size_t idbytes, bool exa
 gm_status col_reserve_edges(col_graph *G, size_t count, bool exact);
 /* Commit one node / edge into reserved room (never fails). h = gm_idx_hash(id, len). */
 gm_node   col_commit_node(col_graph *G, const char *id, size_t len, uint64_t h);
+/* Node n's id bytes in the arena: the key callback of the id index (ctx is the col_graph). */
+gm_str    col_id_key(const void *ctx, uint32_t n);
 gm_edge   col_commit_edge(col_graph *G, gm_node s, gm_node d);
 
 /* The attribute `key` of kind k, or NULL. */

@@ -79,6 +79,24 @@ static void zc_column_release(gm_graph *g, gm_column *col)
 
 /* ---------------------------------------------------------------- batches */
 
+/* Undo the last `k` commits of a batch (newest first); reserved capacity stays, as after any
+** reservation. No allocation, so it cannot fail. */
+static void zc_uncommit_nodes(col_graph *G, size_t k)
+{
+    while (k-- > 0) {
+        gm_node n = G->nbound - 1;
+        gm_idx_remove(&G->index, n, col_id_key, G);
+        const uint32_t *off = G->idoff.p;
+        G->idused -= off[n + 1] - off[n];
+        col_bit_clr(G->alive.p, n);
+        G->nbound--;
+        G->nlive--;
+    }
+}
+
+/* The slot checks duplicates itself (backend.h): each id is looked up in the index just before
+** it is committed, so an id equal to an existing node's or to an earlier one of the same batch is
+** found with no temporary set, and the batch is rolled back whole. */
 static gm_status zc_node_add_batch(gm_graph *g, const gm_str *ids, size_t count, gm_node *first,
                                    size_t *added)
 {
@@ -91,21 +109,34 @@ static gm_status zc_node_add_batch(gm_graph *g, const gm_str *ids, size_t count,
         total += ids[i].len;
         alias |= col_inside(&G->idbytes, ids[i].ptr);
     }
-    if (alias) {                              /* ids borrowed from our own arena: one at a time */
+    if (alias) {                   /* ids borrowed from our own arena, which may move: copy them */
+        gm_str *copy = gm_mem_alloc(count * sizeof *copy + total);
+        if (copy == NULL) return gm_fail(g, GM_ENOMEM, "out of memory adding %zu nodes", count);
+        char *bytes = (char *)(copy + count);
         for (size_t i = 0; i < count; i++) {
-            gm_node n;
-            gm_status rc = col_node_add(g, ids[i].ptr ? ids[i].ptr : "", ids[i].len, &n);
-            if (rc != GM_OK) return rc;
-            ++*added;
+            if (ids[i].len > 0) memcpy(bytes, ids[i].ptr, ids[i].len);
+            copy[i].ptr = bytes;
+            copy[i].len = ids[i].len;
+            bytes += ids[i].len;
         }
-        return GM_OK;
+        gm_status rc = zc_node_add_batch(g, copy, count, first, added);
+        gm_mem_free(copy);
+        return rc;
     }
     gm_status rc = col_reserve_nodes(G, count, total, true);
     if (rc != GM_OK)
         return gm_fail(g, rc, rc == GM_EINVAL ? "node handle space exhausted" : "out of memory adding %zu nodes", count);
     for (size_t i = 0; i < count; i++) {
         const char *p = ids[i].ptr ? ids[i].ptr : "";
-        col_commit_node(G, p, ids[i].len, gm_idx_hash(p, ids[i].len));
+        uint64_t h = gm_idx_hash(p, ids[i].len);
+        uint32_t ex;
+        if (gm_idx_find_h(&G->index, h, p, ids[i].len, col_id_key, G, &ex)) {
+            zc_uncommit_nodes(G, i);
+            return gm_fail(g, GM_EEXIST, "batch id %zu: node '%.*s' exists%s", i,
+                           (int)(ids[i].len > 64 ? 64 : ids[i].len), p,
+                           ex >= *first ? " (earlier in the same batch)" : "");
+        }
+        col_commit_node(G, p, ids[i].len, h);
     }
     *added = count;
     return GM_OK;
