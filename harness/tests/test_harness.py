@@ -264,3 +264,61 @@ def test_python_peers_agree_and_heap_bytes_are_reproducible(tiny, tmp_path):
                         if r["operation"] == "build" and r["metric"] == "mallinfo_bytes"})
     assert figures[0] == figures[1] and set(figures[0]) == {"networkx", "igraph"}
     assert all(v > 0 for v in figures[0].values())
+
+
+# --- the C drivers (built by `make build`; skipped when absent) ---
+
+DRIVERS_C = {"gmbench": ["json", "native", "columnar", "zerocopy"], "raw_floor": ["raw"],
+             "peer_igraph_c": ["igraph-c"]}
+
+
+def c_driver(name):
+    path = os.path.join(ROOT, "build", name)
+    if not os.path.exists(path):
+        pytest.skip(f"build/{name} not built (make build)")
+    return path
+
+
+def run_driver(name, system, scen, plan):
+    return subprocess.run([c_driver(name), "--scenario", str(scen), "--plan", str(plan),
+                           "--system", system, "--reps", "1"], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", sorted(DRIVERS_C))
+def test_c_drivers_exact_figures_repeat(name, tiny, tmp_path):
+    plan = tmp_path / "plan.json"
+    subprocess.run([PY, os.path.join(HARNESS, "scenario.py"), str(tiny), str(plan)], check=True,
+                   capture_output=True)
+    for system in DRIVERS_C[name]:
+        runs = []
+        for _ in range(2):
+            p = run_driver(name, system, tiny, plan)
+            assert p.returncode == 0, p.stderr
+            runs.append(sorted(ln for ln in p.stdout.splitlines()
+                               if ln.endswith(",exact") and ",mallinfo_bytes," not in ln))
+        assert runs[0] == runs[1], system                # counting-allocator bytes, counts, sums
+        assert any(",heap_live_bytes," in ln for ln in runs[0]) or name == "peer_igraph_c"
+
+
+@pytest.mark.parametrize("nodes, edges, where", [
+    ('{"id": "a", "attrs": {"x": 1}}\n{"id": "b", "att', "", "nodes.jsonl:2"),
+    (GOOD + '{"id": "a"}\n', "", "nodes.jsonl:3"),
+    (GOOD, '{"src": "a", "dst": "zz"}\n', "edges.jsonl:1"),
+    ("", "", "nodes.jsonl"),
+])
+def test_c_drivers_reject_bad_files_with_file_and_line(nodes, edges, where, tmp_path):
+    d = write(tmp_path / "bad", nodes, edges)
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"numeric_attr": "x", "filter": [], "remove": []}')
+    for name, systems in sorted(DRIVERS_C.items()):
+        p = run_driver(name, systems[0], d, plan)
+        assert p.returncode == 2, (name, p.stdout, p.stderr)
+        assert where in p.stderr, (name, p.stderr)
+        assert p.stdout.count("\n") <= 1 and "heap_live_bytes" not in p.stdout, name
+
+
+def test_gmbench_unknown_backend_lists_known(tiny, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"numeric_attr": "salary", "filter": [], "remove": []}')
+    p = run_driver("gmbench", "nosuch", tiny, plan)
+    assert p.returncode == 3 and "zerocopy" in p.stderr
