@@ -91,4 +91,15 @@ gm_status rs_in_degree(gm_graph *g, gm_node n, size_t *out);
 ** capacity included). */
 gm_status rs_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud);
 
+/* The structural slots every row-store backend shares, for its gm_backend initialiser: nodes,
+** edges, adjacency. The backend adds open and the attribute slots. */
+#define RS_STRUCTURE_SLOTS                                                                   \
+    .close = rs_close, .node_add = rs_node_add, .node_find = rs_node_find,                  \
+    .node_id = rs_node_id, .node_remove = rs_node_remove, .node_live = rs_node_live,        \
+    .node_count = rs_node_count, .node_bound = rs_node_bound, .node_next = rs_node_next,    \
+    .edge_add = rs_edge_add, .edge_remove = rs_edge_remove, .edge_ends = rs_edge_ends,      \
+    .edge_live = rs_edge_live, .edge_count = rs_edge_count, .edge_bound = rs_edge_bound,    \
+    .edge_next = rs_edge_next, .out_neighbors = rs_out_neighbors,                           \
+    .out_degree = rs_out_degree, .in_degree = rs_in_degree
+
 #endif /* GM_ROWSTORE_H */

@@ -160,4 +160,17 @@ void      col_str_finalize(col_attr *a, size_t rows);
 /* STR: put one string (reserving bytes itself; batches pre-reserve). */
 gm_status col_str_put(col_attr *a, size_t row, const char *s, size_t len);
 
+/* The slots columnar and zerocopy share, for their gm_backend initialisers. Each adds
+** out_neighbors and its column/filter/batch slots. */
+#define COL_SHARED_SLOTS                                                                     \
+    .open = col_open, .close = col_close, .node_add = col_node_add,                         \
+    .node_find = col_node_find, .node_id = col_node_id, .node_remove = col_node_remove,     \
+    .node_live = col_node_live, .node_count = col_node_count, .node_bound = col_node_bound, \
+    .node_next = col_node_next, .edge_add = col_edge_add, .edge_remove = col_edge_remove,   \
+    .edge_ends = col_edge_ends, .edge_live = col_edge_live, .edge_count = col_edge_count,   \
+    .edge_bound = col_edge_bound, .edge_next = col_edge_next,                               \
+    .out_degree = col_out_degree, .in_degree = col_in_degree, .attr_set = col_attr_set,     \
+    .attr_get = col_attr_get, .attr_unset = col_attr_unset,                                 \
+    .memory_usage = col_memory_usage
+
 #endif /* COL_STORE_H */
