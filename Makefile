@@ -40,14 +40,19 @@ help:
 	@echo "make report           render results.csv into reports/REPORT.md and SVG charts"
 	@echo "make gate             re-measure and check deterministic figures against scenarios/budgets.csv"
 	@echo "make massif SCENARIO=dir SYSTEM=name   valgrind massif heap profile of one build"
-	@echo "make hyperfine        whole-process timings of every driver"
+	@echo "make bench-phase2/5   the Python binding: layered vs direct (phase 2), zerocopy (phase 5)"
+	@echo "make hyperfine        whole-process timings of every driver (RUNS=n)"
+	@echo "make python           build the CPython extension into build/python"
+	@echo "make demo             one quick driver run on the tiny scenario"
+	@echo "make clean            remove build/"
+	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems)"
 
 build: build/gcc/conformance build/gmbench build/peer_igraph_c build/raw_floor
 
 # ---- library and conformance suite, one rule set per configuration ----
 define CONFIG
 build/$(1)/libgraphmem.a: $(LIB_SRC) $(HDRS) Makefile
-	@mkdir -p build/$(1)/obj
+	@rm -rf build/$(1)/obj && mkdir -p build/$(1)/obj
 	@echo "  CC [$(1)] libgraphmem.a"
 	@set -e; for f in $(LIB_SRC); do \
 	  $(2) $(CSTD) $(WARN) $(3) $(INC) -c $$$$f -o build/$(1)/obj/$$$$(echo $$$$f | tr / _).o; done
@@ -97,7 +102,7 @@ test-valgrind: build/gcc/conformance
 	@echo "== conformance suite [gcc, valgrind memcheck]"
 	@valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=1 build/gcc/conformance
 
-test-harness: build
+test-harness: build scenarios python
 	@echo "== harness tests [pytest]"
 	@$(PY) -m pytest -q harness/tests
 
@@ -121,7 +126,7 @@ report:
 	@test -f results.csv || { echo "report: no results.csv; run make bench first" >&2; exit 2; }
 	@$(PY) reports/render.py results.csv reports
 
-gate: build scenarios
+gate: build scenarios python
 	@$(PY) harness/gate.py $(if $(SCENARIO),--scenario $(SCENARIO)) --budgets scenarios/budgets.csv
 
 demo: build scenarios

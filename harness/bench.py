@@ -305,6 +305,8 @@ def parse_args(argv):
                     help="replace a system's driver command (tests, experiments)")
     a = ap.parse_args(argv)
     a.phases = list(PHASES) if "all" in a.phase else list(dict.fromkeys(a.phase))
+    if a.reps is not None and a.reps < 1:
+        ap.error("--reps: at least 1")
     a.reps = a.reps or (1 if a.quick else 5)
     a.allocators = a.allocators.split(",")
     if not set(a.allocators) <= {"glibc", "jemalloc"}:
@@ -329,6 +331,14 @@ def parse_args(argv):
     return a
 
 
+def replaced(r, a, scenarios, skipped):
+    """Does this run replace results.csv row r? Rows of the scenarios it ran, for the phases
+    (and --systems) it ran, except systems it skipped (not registered): their rows stay."""
+    return r[0] in scenarios and (r[2] == "plan" or (
+        r[2] in a.phases and (not a.systems or r[1] in a.systems)
+        and (r[0], r[1]) not in skipped))
+
+
 def main(argv=None):
     a = parse_args(argv)
     t_start = time.monotonic()
@@ -338,7 +348,7 @@ def main(argv=None):
         prefix = aslr_prefix()
         jobs = [(p, s) for p in a.phases for s in PHASES[p] if not a.systems or s in a.systems]
         total = len(a.scenario) * len(jobs) * len(a.allocators)
-        new, done, names = [], 0, []
+        new, done, names, skipped = [], 0, [], set()
         with tempfile.TemporaryDirectory(prefix="gm-plans-") as plans:
             for directory in a.scenario:
                 name = os.path.basename(os.path.normpath(directory))
@@ -373,6 +383,7 @@ def main(argv=None):
                         if lines is None:
                             print(f" skipped: backend {system!r} not registered in gmbench",
                                   file=sys.stderr)
+                            skipped.add((name, system))   # its earlier rows are kept
                             continue
                         rows = validate(lines, where)
                         rows.append(["info", "scenario_sha256", sha, "", ""])
@@ -381,19 +392,15 @@ def main(argv=None):
                               f"(elapsed {time.monotonic() - t_start:.0f}s)", file=sys.stderr)
                         new += [[name, system, phase, *r[:5], *ctx, alloc, commit, machine, stamp]
                                 for r in rows]
-                replaced = lambda r: r[0] == name and (r[2] == "plan" or (    # noqa: E731
-                    r[2] in a.phases and (not a.systems or r[1] in a.systems)))
                 kept = {}
                 for r in old:
-                    if r[0] == name and not replaced(r):
+                    if r[0] == name and not replaced(r, a, {name}, skipped):
                         kept.setdefault((r[2], r[1], r[9]), []).append(r[3:8])
                 cross_check(results, kept, sha)
-        ran = set(names)
-        keep = [r for r in old if not (r[0] in ran and (r[2] == "plan" or (
-            r[2] in a.phases and (not a.systems or r[1] in a.systems))))]
+        keep = [r for r in old if not replaced(r, a, set(names), skipped)]
         rows = sorted(keep + new, key=sort_key)
         write_atomic(a.out, rows)
-    except BenchError as e:
+    except (BenchError, OSError, ValueError, csv.Error) as e:
         print(f"\nbench: {e}\nbench: {a.out} left unchanged", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -69,7 +69,9 @@ def measure(scenario, reps, out, extra=()):
     print("gate: measuring: " + " ".join(cmd), file=sys.stderr)
     r = subprocess.run(cmd, cwd=ROOT)
     if r.returncode != 0:
-        raise SystemExit(f"gate: bench.py exited {r.returncode}: cannot measure, nothing checked")
+        print(f"gate: bench.py exited {r.returncode}: cannot measure, nothing checked",
+              file=sys.stderr)
+        raise SystemExit(2)
 
 
 class Figures:
@@ -121,13 +123,31 @@ def parse_tolerance(text):
 
 
 def read_budgets(path):
-    """Rows of budgets.csv; '#' lines are comments (notes, TODOs)."""
-    with open(path, newline="", encoding="utf-8") as f:
-        lines = [ln for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
-    rows = list(csv.DictReader(lines))
+    """Rows of budgets.csv; '#' lines are comments (notes, TODOs). A file that cannot be read
+    or holds a budget that is not a positive number stops the gate with exit 2."""
+    def bad(msg):
+        print(f"gate: {path}: {msg}", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            lines = [(i, ln) for i, ln in enumerate(f, 1)
+                     if ln.strip() and not ln.lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError) as e:
+        bad(f"cannot read: {e}")
     need = ["scenario", "system", "operation", "metric", "budget", "tolerance", "why"]
-    if lines and [c.strip() for c in next(csv.reader(lines[:1]))] != need:
-        raise SystemExit(f"gate: {path}: header must be {','.join(need)}")
+    if lines and [c.strip() for c in next(csv.reader([lines[0][1]]))] != need:
+        bad(f"header must be {','.join(need)}")
+    rows = []
+    for (lineno, _), r in zip(lines[1:], csv.DictReader([ln for _, ln in lines])):
+        if r["metric"] != "phase_order":
+            try:
+                ok = float(r["budget"]) > 0 and parse_tolerance(r["tolerance"]) >= 0
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                bad(f"line {lineno}: budget must be a positive number and tolerance a "
+                    f"number or percentage, got {r['budget']!r}, {r['tolerance']!r}")
+        rows.append(r)
     return rows
 
 

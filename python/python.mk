@@ -5,7 +5,7 @@
 # PIC) into one shared object, with the library's symbols hidden so only PyInit__graphmem is
 # exported. Output: build/python/graphmem/ (the package: _graphmem<EXT_SUFFIX> + the .py files),
 # used through PYTHONPATH=build/python.
-PY_INC      := $(shell /usr/bin/python3-config --includes)
+PY_INC       = $(shell $(PY)-config --includes)
 PY_EXT      := $(shell $(PY) -c "import sysconfig;print(sysconfig.get_config_var('EXT_SUFFIX'))")
 PY_PKG      := build/python/graphmem
 PY_EXTMOD   := $(PY_PKG)/_graphmem$(PY_EXT)

@@ -64,11 +64,27 @@ LEVELS = [("heap_live_bytes", "exact", "exact heap, live after build (counting a
           ("jemalloc_allocated_bytes", "exact", "jemalloc stats.allocated"),
           ("jemalloc_resident_bytes", "single", "jemalloc stats.resident")]
 
-# Seed success metrics: (label, target ratio, numerator metric, peer, operation, metric, stat).
-SEED_MEMORY = [("memory ≤ 1.5× NetworkX", 1.5, "networkx"),
-               ("memory ≤ 3× python-igraph", 3.0, "igraph")]
-SEED_BUILD = ("build time ≤ 5× NetworkX", 5.0, "networkx")
-SEED_ACCESS = ("attribute access ≤ 2× NetworkX", 2.0, "networkx")
+# Seed success metrics: the targets and the time tolerance are the gate's (harness/gate.py), so the
+# report and `make gate` cannot judge one run differently.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import gate  # noqa: E402
+
+PEER_NAME = {"networkx": "NetworkX", "igraph": "python-igraph"}
+SEED_MEMORY = [(f"memory ≤ {t:g}× {PEER_NAME[p]}", t, p) for p, t in gate.MEMORY_TARGETS]
+SEED_BUILD = (f"build time ≤ {gate.BUILD_TARGET:g}× NetworkX", gate.BUILD_TARGET, "networkx")
+SEED_ACCESS = (f"attribute access ≤ {gate.ACCESS_TARGET:g}× NetworkX", gate.ACCESS_TARGET,
+               "networkx")
+TIME_TOLERANCE = gate.TIME_TOLERANCE
+PY_HEADLINE = gate.PY_HEADLINE
+# Issue 7's own targets for the binding's headline system, as the gate checks them.
+PY_TARGETS = [("Python: heap held ≤ 0.2× NetworkX", 0.2, "build", "mallinfo_bytes", "exact", 0.0),
+              ("Python: creation ≤ 1× NetworkX", 1.0, "build", "time_ns", "median",
+               gate.TIME_TOLERANCE)]
+# The plan phase each Python-level system stands for (issue 7): the layered path over json and
+# native reproduces phases 0 and 1 as a Python caller saw them; the direct path over native is
+# phase 2; zerocopy through the binding is phase 5. bench.py runs all of them as `bench-phase2`/`5`.
+PY_PLAN_PHASE = {"graphmem-json-layered": "0", "graphmem-native-layered": "1",
+                 "graphmem-native-direct": "2", "graphmem-zerocopy": "5"}
 
 
 # ------------------------------------------------------------------------------- loading
@@ -134,6 +150,10 @@ class Results:
         present = {r["system"] for r in self.rows
                    if scenario is None or r["scenario"] == scenario}
         return [s for s in all_systems_order(self) if s in present]
+
+    def phase_of(self, system):
+        """The `phase` column of a system's rows ("" if it has none)."""
+        return next((r.get("phase", "").strip() for r in self.rows if r["system"] == system), "")
 
     def python_phase_systems(self, phase):
         """Systems whose rows say phase 2 or 5 (the Python binding), sorted."""
@@ -270,8 +290,9 @@ def section_plan(res):
         return [r and float(r["value"]) for r in rs]
 
     for phase, change, plan_txt, plan_mb in PLAN:
-        systems = [s for s, p in BACKEND_PHASE.items() if p == phase] \
-            or res.python_phase_systems(phase)
+        py = res.python_phase_systems("2") + res.python_phase_systems("5")
+        systems = [s for s, p in BACKEND_PHASE.items() if p == phase] + \
+            [s for s in py if PY_PLAN_PHASE.get(s, res.phase_of(s)) == phase]
         if not systems:
             note = ("Python binding, not built yet" if phase in ("2", "5") else "no backend")
             rows.append([phase, change, plan_txt, f"— ({note})", MISSING, MISSING, MISSING,
@@ -361,17 +382,24 @@ def seed_rows(res, scn):
                 continue
             rows.append(_seed_row(label, target, s, r, a, b, fmt_mb))
     label, target, peer = SEED_BUILD
-    for s in c_backends:
-        r, a, b = _ratio(res, scn, s, peer, "build", "time_ns", "median")
-        rows.append(_seed_row(label, target, s, r, a, b, fmt_ns))
-    label, target, peer = SEED_ACCESS
     py = res.python_phase_systems("2") + res.python_phase_systems("5")
+    for s in c_backends + py:
+        r, a, b = _ratio(res, scn, s, peer, "build", "time_ns", "median")
+        if s not in BACKEND_PHASE and r is None:
+            continue
+        rows.append(_seed_row(label, target, s, r, a, b, fmt_ns, TIME_TOLERANCE))
+    label, target, peer = SEED_ACCESS
     got = False
     for s in py:
         r, a, b = _ratio(res, scn, s, peer, "get", "ns_per_item", "median")
         if r is not None:
             got = True
-            rows.append(_seed_row(label, target, s, r, a, b, fmt_ns))
+            rows.append(_seed_row(label, target, s, r, a, b, fmt_ns, TIME_TOLERANCE))
+    if PY_HEADLINE in py:
+        for label2, t2, op, metric, stat, tol in PY_TARGETS:
+            r, a, b = _ratio(res, scn, PY_HEADLINE, "networkx", op, metric, stat)
+            rows.append(_seed_row(label2, t2, PY_HEADLINE, r, a, b,
+                                  fmt_mb if metric == "mallinfo_bytes" else fmt_ns, tol))
     if not got:
         rows.append([label, f"≤ {target:g}×", "Python binding (phase 2/5)",
                      "not yet measured: needs phase-2/5 rows from the Python binding",
@@ -379,14 +407,14 @@ def seed_rows(res, scn):
     return rows
 
 
-def _seed_row(label, target, system, ratio, a, b, fmt):
+def _seed_row(label, target, system, ratio, a, b, fmt, tol=0.0):
+    limit = f"≤ {target:g}×" + (f" (+{tol:.0%} noise)" if tol else "")
     if ratio is None:
-        return [label, f"≤ {target:g}×", name(system), MISSING, "not measured"]
-    verdict = "**pass**" if ratio <= target else "**FAIL**"
-    if system == HEADLINE_BACKEND:
+        return [label, limit, name(system), MISSING, "not measured"]
+    verdict = "**pass**" if ratio <= target * (1 + tol) else "**FAIL**"
+    if system in (HEADLINE_BACKEND, PY_HEADLINE):
         verdict += " (headline)"
-    return [label, f"≤ {target:g}×", name(system), f"{ratio:.2f}× ({fmt(a)} vs {fmt(b)})",
-            verdict]
+    return [label, limit, name(system), f"{ratio:.2f}× ({fmt(a)} vs {fmt(b)})", verdict]
 
 
 def section_seed(res):

@@ -61,7 +61,7 @@ def test_seed_table(report):
     assert row_of(text, ["memory ≤ 1.5× NetworkX", "≤ 1.5×", "json"])[4] == "**FAIL**"
     ig = row_of(text, ["memory ≤ 3× python-igraph", "≤ 3×", "zerocopy"])
     assert ig[3].startswith("1.52×")
-    bt = row_of(text, ["build time ≤ 5× NetworkX", "≤ 5×", "zerocopy"])
+    bt = row_of(text, ["build time ≤ 5× NetworkX", "≤ 5× (+25% noise)", "zerocopy"])
     assert bt[3].startswith("0.12×")
     acc = row_of(text, ["attribute access ≤ 2× NetworkX"])
     assert acc[4] == "not yet measured"

@@ -17,9 +17,11 @@
 **    keeps. Pointers handed OUT are either BORROWED (owned by the graph, with the lifetime stated)
 **    or OWNED by the caller (with the function that frees them named).
 **  - Every byte the library and its backends allocate goes through the counting allocator
-**    (gm_mem_*), so gm_mem_stats() is the exact heap held by graphs and by caller-owned results.
-**  - A graph is not thread-safe; distinct graphs may be used from distinct threads only if the
-**    counting allocator's statistics are not relied on (they are process-global and unlocked).
+**    (gm_mem_*), so gm_mem_stats_get() is the exact heap held by graphs and by caller-owned
+**    results. gm_open() points cJSON's global allocation hooks at gm_mem_* (cJSON_InitHooks), which
+**    affects any other user of cJSON in the same process.
+**  - Not thread-safe: the counting allocator's counters and its fault injection are unlocked
+**    process-wide globals, so graphs must be used from one thread at a time.
 */
 #ifndef GRAPHMEM_H
 #define GRAPHMEM_H
@@ -92,7 +94,7 @@ static inline gm_value gm_int(int64_t i)      { gm_value v; v.type = GM_INT; v.a
 static inline gm_value gm_double(double d)    { gm_value v; v.type = GM_DOUBLE; v.as.d = d; return v; }
 static inline gm_value gm_strn(const char *p, size_t n)
 { gm_value v; v.type = GM_STRING; v.as.s.ptr = p; v.as.s.len = n; return v; }
-gm_value gm_cstr(const char *s);   /* gm_strn(s, strlen(s)) */
+gm_value gm_cstr(const char *s);   /* gm_strn(s, strlen(s)): the value BORROWS s */
 
 /* Deep copy `src` into `*dst`; the copy is OWNED by the caller, free it with gm_value_free().
 ** GM_ENOMEM leaves *dst as GM_NULL. GM_EINVAL for NaN/Inf/NUL-in-string anywhere inside. */
@@ -109,7 +111,8 @@ gm_status gm_value_check(const gm_value *v);
 /* Parse JSON text (`len` bytes) into an OWNED value (free with gm_value_free()). A number without
 ** fraction or exponent that fits int64 becomes GM_INT, any other number GM_DOUBLE. GM_EJSON for
 ** invalid JSON (with a message in `err` if it is non-NULL: `errlen` bytes, always terminated),
-** GM_EINVAL for a string holding "\u0000". */
+** GM_EINVAL for a string holding "\u0000" or a number too large for a double (1e999). On any
+** error *out is GM_NULL and owns nothing. */
 gm_status gm_value_from_json(const char *text, size_t len, gm_value *out, char *err, size_t errlen);
 /* Serialize to compact JSON: an OWNED NUL-terminated string, free it with gm_mem_free(). Doubles
 ** always carry a '.' or an exponent, so gm_value_from_json() gives back the same types. */
@@ -133,8 +136,9 @@ gm_status gm_open(const char *backend, gm_graph **out, char *err, size_t errlen)
 void gm_close(gm_graph *g);
 /* The backend's name (static text). */
 const char *gm_graph_backend(const gm_graph *g);
-/* Message of the last error on g, or "" if the last call succeeded. BORROWED: owned by g, valid
-** until the next gm_* call on g. Never NULL (NULL g gives a static text). */
+/* Message of the last error on g, or "" if the last call that returns a gm_status succeeded
+** (gm_node_count/bound, gm_edge_count/bound and gm_column_release leave it as it was). BORROWED:
+** owned by g, valid until the next gm_* call on g. Never NULL (NULL g gives a static text). */
 const char *gm_errmsg(const gm_graph *g);
 
 /* ---------------------------------------------------------------- nodes */
@@ -195,8 +199,8 @@ gm_status gm_node_set_json(gm_graph *g, gm_node n, const char *key, const char *
 
 /* Read attribute `key`. GM_ABSENT (not an error, no message) if it is not set; a stored null
 ** reads as GM_OK with type GM_NULL. Payloads of *out (strings, arrays, objects) are BORROWED from
-** g: valid until the next gm_node_get/gm_edge_get or mutating call on g, or gm_close(). Keep a
-** value longer with gm_value_copy(). */
+** g: valid until the next gm_node_get/gm_edge_get/gm_node_get_int/gm_node_get_double or mutating
+** call on g, or gm_close(). Keep a value longer with gm_value_copy(). */
 gm_status gm_node_get(gm_graph *g, gm_node n, const char *key, gm_value *out);
 gm_status gm_edge_get(gm_graph *g, gm_edge e, const char *key, gm_value *out);
 /* Typed reads, for callers that know the column's type (the harness, the Python binding): the
@@ -235,7 +239,9 @@ typedef enum gm_col_layout {
 ** unspecified data. A column of ints and nulls, say, is not typed: GM_COL_VALUES.
 ** BORROWED: owned by g. `aliased` is true when the arrays point into the store itself (zero copy)
 ** and false when g materialised a copy for this view. Either way it is valid until
-** gm_column_release(), the next mutating call on g, or gm_close(), whichever comes first. */
+** gm_column_release(), the next mutating call on g, or gm_close(), whichever comes first. A view
+** that died through a mutation must still be given to gm_column_release() (a materialised copy is
+** freed only there); a failed gm_node_column() leaves *out zeroed and needs no release. */
 typedef struct gm_column {
     gm_col_layout  layout;
     size_t         len;
@@ -279,7 +285,8 @@ typedef struct gm_list { uint32_t *items; size_t len, cap; } gm_list;
 void gm_list_free(gm_list *l);
 
 /* Nodes satisfying every predicate (a conjunction; npreds == 0 matches every live node), in
-** increasing handle order, written to `out` (its previous contents are replaced). */
+** increasing handle order, written to `out` (its previous contents are replaced). On an error
+** out->len is 0 and out->items may still hold memory: gm_list_free() it as usual. */
 gm_status gm_filter(gm_graph *g, const gm_pred *preds, size_t npreds, gm_list *out);
 
 /* ---------------------------------------------------------------- batch building (version 2) */
@@ -298,7 +305,8 @@ gm_status gm_edge_add_batch(gm_graph *g, const gm_node *src, const gm_node *dst,
 /* ---------------------------------------------------------------- memory accounting */
 
 /* Where a graph's bytes go, as the backend accounts for them (requested bytes). Callback per
-** component, e.g. ("ids", 108890). GM_EINVAL if the backend does not break its bytes down. */
+** component, e.g. ("ids", 108890); `component` is BORROWED for the duration of the callback only.
+** GM_EINVAL if the backend does not break its bytes down. */
 typedef void (*gm_usage_fn)(void *ud, const char *component, size_t bytes);
 gm_status gm_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud);
 

@@ -360,6 +360,7 @@ gm_status gm_filter(gm_graph *g, const gm_pred *preds, size_t npreds, gm_list *o
 {
     GM_ENTER(g);
     GM_NEED(g, out);
+    out->len = 0;
     if (npreds > 0) GM_NEED(g, preds);
     for (size_t i = 0; i < npreds; i++) {
         GM_TRY(gm_check_key(g, preds[i].key));
@@ -369,7 +370,6 @@ gm_status gm_filter(gm_graph *g, const gm_pred *preds, size_t npreds, gm_list *o
             return gm_fail(g, GM_EINVAL, "predicate %zu on '%s': the constant must be a scalar", i, preds[i].key);
         GM_TRY(gm_check_value(g, &preds[i].value));
     }
-    out->len = 0;
     return g->be->filter(g, preds, npreds, out);
 }
 
