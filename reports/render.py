@@ -15,7 +15,9 @@ columns (scenario, system, phase, ..., commit, machine, timestamp).
 import csv
 import os
 import re
+import shutil
 import sys
+import tempfile
 
 import matplotlib
 
@@ -755,27 +757,34 @@ def section_scenario(res, scn, outdir, written):
 
 
 def render(results_path, outdir):
+    """Render into a staging directory first, then move the charts and REPORT.md into outdir:
+    a render that fails part-way leaves the previous report and its charts as they were."""
     res = Results.read(results_path)
     os.makedirs(outdir, exist_ok=True)
-    parts = [section_header(res), section_plan(res), section_seed(res)]
-    scns = res.scenarios()
-    if not scns:
-        parts.append(f"results.csv holds no rows: every figure is {MISSING}.")
-    written = set()
-    for scn in scns:
-        parts.append(section_scenario(res, scn, outdir, written))
-    # Charts this render did not write (a scenario gone from results.csv) would be stale.
-    for f in sorted(os.listdir(outdir)):
-        if re.fullmatch(r"(bytes|time)-.+\.svg", f) and f not in written:
-            os.remove(os.path.join(outdir, f))
-    m = section_marginal_edge(res)
-    if m:
-        parts.append(m)
-    text = "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
-    tmp = os.path.join(outdir, ".REPORT.md.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    os.replace(tmp, os.path.join(outdir, "REPORT.md"))
+    stage = tempfile.mkdtemp(prefix=".render.", dir=outdir)
+    try:
+        parts = [section_header(res), section_plan(res), section_seed(res)]
+        scns = res.scenarios()
+        if not scns:
+            parts.append(f"results.csv holds no rows: every figure is {MISSING}.")
+        written = set()
+        for scn in scns:
+            parts.append(section_scenario(res, scn, stage, written))
+        m = section_marginal_edge(res)
+        if m:
+            parts.append(m)
+        text = "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+        with open(os.path.join(stage, "REPORT.md"), "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        for f in sorted(written):
+            os.replace(os.path.join(stage, f), os.path.join(outdir, f))
+        # Charts this render did not write (a scenario gone from results.csv) would be stale.
+        for f in sorted(os.listdir(outdir)):
+            if re.fullmatch(r"(bytes|time)-.+\.svg", f) and f not in written:
+                os.remove(os.path.join(outdir, f))
+        os.replace(os.path.join(stage, "REPORT.md"), os.path.join(outdir, "REPORT.md"))
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return os.path.join(outdir, "REPORT.md")
 
 
