@@ -115,3 +115,23 @@ def test_partial_results_render(tmp_path):
     empty.write_text(",".join(rows[0]) + "\n")
     text = render(str(empty), tmp_path / "out2")
     assert "holds no rows" in text and "unknown (not in results.csv)" in text
+
+
+def test_phase_order_break_is_explained_only_when_measured(report, tmp_path):
+    _, text = report
+    assert "Where the plan's order does not hold" not in text     # the fixture keeps the order
+    with open(FIXTURE, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        if (r["scenario"], r["system"], r["operation"], r["metric"]) == \
+                ("groggy-10k", "native", "build", "heap_live_bytes"):
+            r["value"] = "45000000"
+    p = tmp_path / "results.csv"
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    text = render(str(p), tmp_path / "out")
+    line = next(ln for ln in text.splitlines() if "Where the plan's order does not hold" in ln)
+    assert "phase 1 (`native`) holds 1.50× the exact heap of phase 0 (`json`)" in line
+    assert "45,000,000 B" in line and "30,000,000 B" in line
