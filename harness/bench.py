@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -142,17 +143,37 @@ def run_driver(base, args, prefix, env, where, timeout, ours):
     if not os.path.exists(program):
         raise BenchError(f"{where}: driver {program} not found "
                          "(run `make` first, or leave the system out with --systems)")
+    # stdout is collected by a thread while stderr is read here line by line, so the driver's
+    # `progress:OP` lines are shown as each operation finishes (and neither pipe can fill up).
+    p = subprocess.Popen(prefix + base + args, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    out, err = [], []
+    reader = threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True)
+    reader.start()
+    fired = []
+    timer = threading.Timer(timeout, lambda: (fired.append(True), p.kill()))
+    timer.start()
     try:
-        p = subprocess.run(prefix + base + args, env=env, capture_output=True, text=True,
-                           timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"{where}: driver timed out after {timeout} s") from None
+        for line in p.stderr:
+            if line.startswith("progress:"):
+                print(" " + line[9:].strip(), end="", file=sys.stderr, flush=True)
+            else:
+                err.append(line)
+        p.wait()
+        reader.join()
+    finally:
+        timer.cancel()
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    if fired:
+        raise BenchError(f"{where}: driver timed out after {timeout} s")
     if p.returncode == GMBENCH_UNKNOWN_BACKEND and ours:
         return None
     if p.returncode != 0:
-        tail = "\n  ".join(p.stderr.strip().splitlines()[-5:])
+        tail = "\n  ".join("".join(err).strip().splitlines()[-5:])
         raise BenchError(f"{where}: driver exited with status {p.returncode}:\n  {tail}")
-    return p.stdout.splitlines()
+    return "".join(out).splitlines()
 
 
 def cross_check(results, kept, sha):

@@ -946,18 +946,31 @@ static char gmh_stdout_buf[1 << 16];
 
 void gmh_output_init(void) { setvbuf(stdout, gmh_stdout_buf, _IOFBF, sizeof gmh_stdout_buf); }
 
+/* Progress for the orchestrator: one stderr line per operation, when its first row is printed
+** (stdout stays fully buffered until exit; stderr is unbuffered and allocates nothing). */
+static void gmh_progress(const char *op)
+{
+    static const char *last = "";
+    if (strcmp(op, last) == 0 || strcmp(op, "info") == 0) return;
+    last = op;
+    fprintf(stderr, "progress:%s\n", op);
+}
+
 void gmh_row_u(const char *op, const char *metric, uint64_t v, const char *unit, const char *stat)
 {
+    gmh_progress(op);
     printf("%s,%s,%" PRIu64 ",%s,%s\n", op, metric, v, unit, stat);
 }
 
 void gmh_row_i(const char *op, const char *metric, int64_t v, const char *unit, const char *stat)
 {
+    gmh_progress(op);
     printf("%s,%s,%" PRId64 ",%s,%s\n", op, metric, v, unit, stat);
 }
 
 void gmh_row_f(const char *op, const char *metric, double v, const char *unit, const char *stat)
 {
+    gmh_progress(op);
     printf("%s,%s,%.3f,%s,%s\n", op, metric, v, unit, stat);
 }
 

@@ -84,6 +84,10 @@ class Out:
         self.lines = []
 
     def row(self, op, metric, value, unit, stat):
+        if op != getattr(self, "_last_op", None):      # progress for the orchestrator
+            self._last_op = op
+            sys.stderr.write(f"progress:{op}\n")
+            sys.stderr.flush()
         self.lines.append(f"{op},{metric},{value},{unit},{stat}")
 
     def info(self, key, value):

@@ -184,10 +184,11 @@ def bench(tiny, tmp_path):
     fake.write_text(FAKE)
     out = tmp_path / "results.csv"
 
-    def run(phase, env=None, systems=None, wait=True):
+    def run(phase, env=None, systems=None, wait=True, extra=()):
         systems = systems or {"0": ["json"], "peers": ["networkx"]}[phase]
         cmd = BENCH + ["--phase", phase, "--systems", ",".join(systems), "--allocators",
-                       "glibc", "--scenario", str(tiny), "--out", str(out), "--reps", "1"]
+                       "glibc", "--scenario", str(tiny), "--out", str(out), "--reps", "1",
+                       *extra]
         for s in systems:
             cmd += ["--driver", f"{s}={PY} {fake}"]
         e = {**os.environ, **(env or {})}
@@ -215,6 +216,17 @@ def test_failed_or_invalid_driver_leaves_results_untouched(bench, tmp_path):
         assert p.returncode == 1 and words in p.stderr, p.stderr
         assert bench.out.read_bytes() == before
     assert [f for f in os.listdir(tmp_path) if f.startswith(".results.")] == []
+
+
+def test_hung_driver_times_out_and_leaves_results_untouched(bench, tmp_path):
+    assert bench("peers").returncode == 0
+    before = bench.out.read_bytes()
+    t0 = time.monotonic()
+    p = bench("peers", {"FAKE_MODE": "sleep", "FAKE_STARTED": str(tmp_path / "s")},
+              extra=["--timeout", "1"])
+    assert p.returncode == 1 and "timed out after 1" in p.stderr, p.stderr
+    assert time.monotonic() - t0 < 30
+    assert bench.out.read_bytes() == before
 
 
 def test_killed_run_leaves_results_untouched(bench, tmp_path):
