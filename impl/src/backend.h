@@ -111,6 +111,11 @@ gm_status gm_generic_filter(gm_graph *g, const gm_pred *preds, size_t npreds, gm
 ** satisfy `op c`? */
 bool gm_pred_match(const gm_value *v, gm_op op, const gm_value *c);
 
+/* Copy count ids into one gm_mem block (the array, then the bytes), for batch calls whose ids
+** may be borrowed from a store that moves them as it grows. Free with gm_mem_free(); NULL when
+** out of memory (or the total length overflows). */
+gm_str *gm_ids_copy(const gm_str *ids, size_t count);
+
 /* Append x to l, growing it through gm_mem. */
 gm_status gm_list_push(gm_list *l, uint32_t x);
 

@@ -386,6 +386,25 @@ gm_status gm_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
 
 /* ---- batch building ---- */
 
+gm_str *gm_ids_copy(const gm_str *ids, size_t count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (ids[i].len > SIZE_MAX - count * sizeof(gm_str) - total) return NULL;
+        total += ids[i].len;
+    }
+    gm_str *copy = gm_mem_alloc(count * sizeof *copy + total);
+    if (copy == NULL) return NULL;
+    char *bytes = (char *)(copy + count);
+    for (size_t i = 0; i < count; i++) {
+        if (ids[i].len > 0) memcpy(bytes, ids[i].ptr, ids[i].len);
+        copy[i].ptr = bytes;
+        copy[i].len = ids[i].len;
+        bytes += ids[i].len;
+    }
+    return copy;
+}
+
 gm_status gm_node_add_batch(gm_graph *g, const gm_str *ids, size_t count, gm_node *first,
                             size_t *added)
 {
@@ -410,19 +429,8 @@ gm_status gm_node_add_batch(gm_graph *g, const gm_str *ids, size_t count, gm_nod
     ** from this very store (gm_node_id), which the first add may move. Duplicates are then found
     ** before anything is added, so GM_EEXIST changes nothing; the temporary id set and the copy
     ** are freed before returning. */
-    size_t total = 0;
-    for (size_t i = 0; i < count; i++) total += ids[i].len;
-    if (total > SIZE_MAX - count * sizeof(gm_str))
-        return gm_fail(g, GM_EINVAL, "batch ids are too long");
-    gm_str *copy = gm_mem_alloc(count * sizeof *copy + total);
+    gm_str *copy = gm_ids_copy(ids, count);
     if (copy == NULL) return gm_fail(g, GM_ENOMEM, "out of memory copying batch ids");
-    char *bytes = (char *)(copy + count);
-    for (size_t i = 0; i < count; i++) {
-        if (ids[i].len > 0) memcpy(bytes, ids[i].ptr, ids[i].len);
-        copy[i].ptr = bytes;
-        copy[i].len = ids[i].len;
-        bytes += ids[i].len;
-    }
     gm_map seen = GM_MAP_INIT;
     for (size_t i = 0; i < count && rc == GM_OK; i++) {
         gm_node n;

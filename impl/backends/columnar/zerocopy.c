@@ -110,15 +110,8 @@ static gm_status zc_node_add_batch(gm_graph *g, const gm_str *ids, size_t count,
         alias |= col_inside(&G->idbytes, ids[i].ptr);
     }
     if (alias) {                   /* ids borrowed from our own arena, which may move: copy them */
-        gm_str *copy = gm_mem_alloc(count * sizeof *copy + total);
+        gm_str *copy = gm_ids_copy(ids, count);
         if (copy == NULL) return gm_fail(g, GM_ENOMEM, "out of memory adding %zu nodes", count);
-        char *bytes = (char *)(copy + count);
-        for (size_t i = 0; i < count; i++) {
-            if (ids[i].len > 0) memcpy(bytes, ids[i].ptr, ids[i].len);
-            copy[i].ptr = bytes;
-            copy[i].len = ids[i].len;
-            bytes += ids[i].len;
-        }
         gm_status rc = zc_node_add_batch(g, copy, count, first, added);
         gm_mem_free(copy);
         return rc;
