@@ -6,8 +6,8 @@ set -euo pipefail
 PKGS=(
   build-essential clang libclang-rt-14-dev make pkg-config valgrind
   libcjson-dev libcmocka-dev libjemalloc-dev libjemalloc2 libigraph-dev
-  python3 python3-dev python3-networkx python3-igraph python3-matplotlib python3-pytest
-  hyperfine
+  python3 python3-dev python3-networkx python3-igraph python3-matplotlib python3-pytest python3-scipy
+  hyperfine librsvg2-bin
 )
 
 missing=()
