@@ -22,15 +22,16 @@ typedef struct json_graph {
 
 #define JG(g) ((json_graph *)(g))
 
-static void json_free_val(uintptr_t v) { gm_mem_free((char *)v); }
+/* Row values are uintptr_t slots (gm_map_put) holding the text's address; v points at one. */
+static void json_free_val(void *v) { gm_mem_free((char *)*(uintptr_t *)v); }
 
 /* The block is exactly strlen + 1 bytes: with gm_mem hooks cJSON has no realloc, so its printer
 ** copies the text into an exact-size block (checked: the usage components sum to gm_mem live). */
-static size_t json_val_bytes(uintptr_t v) { return strlen((const char *)v) + 1; }
+static size_t json_val_bytes(const void *v) { return strlen((const char *)*(const uintptr_t *)v) + 1; }
 
 static void json_drop(gm_graph *g) { gm_value_free(&JG(g)->scratch); }
 
-static const rs_valops json_ops = { json_free_val, json_val_bytes, json_drop };
+static const rs_valops json_ops = { sizeof(uintptr_t), json_free_val, json_val_bytes, json_drop };
 
 static gm_status json_open(gm_graph **out) { return rs_open(out, sizeof(json_graph), &json_ops); }
 

@@ -1,9 +1,12 @@
 /*
 ** native.c: backend "native", phase 1 of the redesign: typed values instead of JSON text.
 **
-** Same row store as json (rowstore.c); each row's attributes are a gm_map key -> gm_value*, one
-** gm_mem block holding the tagged union plus the blocks of its deep copy (gm_value_copy). A get
-** lends the stored value itself: no parse, no allocation. No JSON anywhere.
+** Same row store as json (rowstore.c); each row's attributes are a gm_map key -> gm_value with
+** the tagged union stored INLINE in the map's slot (48 bytes a slot: 16 of header, 32 of value),
+** as the plan's HashMap<String, AttributeValue> holds its values. A scalar costs no block of its
+** own; a string, array or object owns the blocks of its deep copy (gm_value_copy), which never
+** move when the table grows. A get lends the stored value itself: no parse, no allocation.
+** No JSON anywhere.
 **
 ** Batch set, column views and the filter are the generic loops over set/get (generic.c), as in
 ** phase 1, which changed the value representation and nothing else.
@@ -12,57 +15,50 @@
 #include "rowstore.h"
 #include "value.h"
 
-static void nat_free_val(uintptr_t v)
-{
-    gm_value_free((gm_value *)v);
-    gm_mem_free((gm_value *)v);
-}
+static void nat_free_val(void *v) { gm_value_free(v); }
 
-static size_t nat_val_bytes(uintptr_t v)
-{
-    return sizeof(gm_value) + gm_value_payload_bytes((const gm_value *)v);
-}
+static size_t nat_val_bytes(const void *v) { return gm_value_payload_bytes(v); }
 
-static const rs_valops nat_ops = { nat_free_val, nat_val_bytes, NULL };
+static const rs_valops nat_ops = { sizeof(gm_value), nat_free_val, nat_val_bytes, NULL };
 
 static gm_status nat_open(gm_graph **out) { return rs_open(out, sizeof(rs_store), &nat_ops); }
 
 static gm_status nat_attr_set(gm_graph *g, gm_kind k, uint32_t h, const char *key, const gm_value *v)
 {
-    uintptr_t old;
+    gm_value copy;
+    void *slot;
     bool existed;
-    gm_status rc = GM_ENOMEM;
-    gm_value *box = gm_mem_alloc(sizeof *box);
-    if (box == NULL) goto fail;
-    if ((rc = gm_value_copy(box, v)) != GM_OK) {    /* leaves *box GM_NULL: only the box to free */
-        gm_mem_free(box);
+    /* Copy before touching the row: v may be borrowed from this very slot (a get's payload set
+    ** back), and inserting a key may move every slot of the row. */
+    gm_status rc = gm_value_copy(&copy, v);             /* GM_ENOMEM leaves copy GM_NULL */
+    if (rc != GM_OK) goto fail;
+    if ((rc = gm_map_vput(rs_attrs(g, k, h), key, strlen(key), &slot, &existed)) != GM_OK) {
+        gm_value_free(&copy);
         goto fail;
     }
-    if ((rc = gm_map_put(rs_attrs(g, k, h), key, strlen(key), (uintptr_t)box, &old, &existed)) != GM_OK) {
-        nat_free_val((uintptr_t)box);
-        goto fail;
-    }
-    if (existed) nat_free_val(old);
+    if (existed) gm_value_free(slot);                   /* nothing fails after this point */
+    memcpy(slot, &copy, sizeof copy);
     return GM_OK;
 fail:
     return gm_fail(g, rc, "cannot set '%s' on %s %u: %s", key, k == GM_KNODE ? "node" : "edge",
                    (unsigned)h, gm_strerror(rc));
 }
 
-/* Lends the stored value: valid until the next mutation of this attribute (or its row). */
+/* Lends the stored value: its payloads stay valid until the next mutation of this attribute (or
+** its row); the gm_value itself is copied out, so the slot moving on growth does not matter. */
 static gm_status nat_attr_get(gm_graph *g, gm_kind k, uint32_t h, const char *key, gm_value *out)
 {
-    uintptr_t v;
-    if (!gm_map_get(rs_attrs(g, k, h), key, strlen(key), &v)) return GM_ABSENT;
-    *out = *(const gm_value *)v;
+    const gm_value *v = gm_map_vget(rs_attrs(g, k, h), key, strlen(key));
+    if (v == NULL) return GM_ABSENT;
+    *out = *v;
     return GM_OK;
 }
 
 static gm_status nat_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
 {
-    uintptr_t old;
-    if (!gm_map_del(rs_attrs(g, k, h), key, strlen(key), &old)) return GM_ABSENT;
-    nat_free_val(old);
+    gm_value old;
+    if (!gm_map_vdel(rs_attrs(g, k, h), key, strlen(key), &old)) return GM_ABSENT;
+    gm_value_free(&old);
     return GM_OK;
 }
 

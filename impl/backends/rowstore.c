@@ -87,11 +87,11 @@ void rs_close(gm_graph *g)
     rs_store *s = RS(g);
     rs_drop(g);
     for (uint32_t n = 0; n < s->nbound; n++) {      /* removed rows hold empty maps, NULL lists */
-        gm_map_free(&s->nodes[n].attrs, s->ops->free_val);
+        gm_map_vfree(&s->nodes[n].attrs, s->ops->free_val);
         gm_mem_free(s->nodes[n].out.buf);
         gm_mem_free(s->nodes[n].in.buf);
     }
-    for (uint32_t e = 0; e < s->ebound; e++) gm_map_free(&s->edges[e].attrs, s->ops->free_val);
+    for (uint32_t e = 0; e < s->ebound; e++) gm_map_vfree(&s->edges[e].attrs, s->ops->free_val);
     gm_map_free(&s->ids, NULL);
     gm_mem_free(s->nodes);
     gm_mem_free(s->edges);
@@ -122,6 +122,7 @@ gm_status rs_node_add(gm_graph *g, const char *id, size_t len, gm_node *out)
         return gm_fail(g, GM_ENOMEM, "out of memory adding node '%.*s'", RS_IDSHOW(len), id);
     rs_node *nd = &s->nodes[s->nbound];
     memset(nd, 0, sizeof *nd);
+    gm_map_init(&nd->attrs, s->ops->vsize);
     nd->id = key;
     nd->idlen = (uint32_t)len;
     *out = s->nbound++;
@@ -147,7 +148,7 @@ gm_status rs_node_id(gm_graph *g, gm_node n, gm_str *out)
 
 static void rs_edge_kill(rs_store *s, gm_edge e)
 {
-    gm_map_free(&s->edges[e].attrs, s->ops->free_val);
+    gm_map_vfree(&s->edges[e].attrs, s->ops->free_val);
     s->edges[e].src = s->edges[e].dst = GM_NONE;
     s->elive--;
 }
@@ -172,7 +173,7 @@ gm_status rs_node_remove(gm_graph *g, gm_node n)
     }
     gm_mem_free(nd->out.buf);
     gm_mem_free(nd->in.buf);
-    gm_map_free(&nd->attrs, s->ops->free_val);
+    gm_map_vfree(&nd->attrs, s->ops->free_val);
     gm_map_del(&s->ids, nd->id, nd->idlen, NULL);   /* frees the key nd->id points at */
     memset(nd, 0, sizeof *nd);
     s->nlive--;
@@ -209,6 +210,7 @@ gm_status rs_edge_add(gm_graph *g, gm_node src, gm_node dst, gm_edge *out)
         return gm_fail(g, GM_ENOMEM, "out of memory adding edge %u -> %u", (unsigned)src, (unsigned)dst);
     gm_edge e = s->ebound++;
     memset(&s->edges[e], 0, sizeof s->edges[e]);
+    gm_map_init(&s->edges[e].attrs, s->ops->vsize);
     s->edges[e].src = src;
     s->edges[e].dst = dst;
     rs_adj *o = &s->nodes[src].out, *in = &s->nodes[dst].in;
@@ -283,8 +285,8 @@ static size_t rs_attr_bytes(const rs_store *s, const gm_map *m)
 {
     size_t total = gm_map_bytes(m), pos = 0;
     gm_str k;
-    uintptr_t v;
-    while (gm_map_next(m, &pos, &k, &v)) total += s->ops->val_bytes(v);
+    void *v;
+    while (gm_map_vnext(m, &pos, &k, &v)) total += s->ops->val_bytes(v);
     return total;
 }
 

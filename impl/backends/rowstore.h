@@ -4,8 +4,11 @@
 **
 ** Everything but the attribute values lives here: the id index (gm_map: id -> handle), the node
 ** table, the edge table, adjacency, removal, iteration, neighbours and degrees. Each node and edge
-** owns a gm_map of attributes key -> backend value (uintptr_t); what that value is (JSON text for
-** json, a gm_value* for native) is the backend's business, told to the store through rs_valops.
+** owns a gm_map of attributes key -> backend value, the value stored inline in the map's slot,
+** ops->vsize bytes: what that value is (a pointer to JSON text for json, the gm_value itself for
+** native) is the backend's business, told to the store through rs_valops.
+** Cost per attribute map: 16 + vsize bytes a slot (>= 8 slots, at most 7/8 full) plus each key's
+** bytes + 1 (see map.h), plus whatever the values own outside the slot (ops->val_bytes).
 **
 ** The structure is the one both phases really had: one record per node in a growable array, one
 ** hash map per row, one per-node adjacency list. It is deliberately not columnar.
@@ -27,7 +30,7 @@ typedef struct rs_adj { uint32_t *buf; uint32_t len, cap; } rs_adj;
 
 typedef struct rs_node {
     const char *id;     /* the id map's stored key (stable: keys are separate blocks); NULL: removed */
-    gm_map      attrs;  /* key -> backend value */
+    gm_map      attrs;  /* key -> backend value (inline, ops->vsize bytes) */
     rs_adj      out;    /* out-edges: (target, edge) */
     rs_adj      in;     /* in-edges: edge handles; kept so node removal need not scan every edge */
     uint32_t    idlen;
@@ -38,10 +41,12 @@ typedef struct rs_edge {
     gm_map  attrs;
 } rs_edge;
 
-/* What a backend tells the store about its attribute values. */
+/* What a backend tells the store about its attribute values. `v` is the address of a value in
+** its row's map slot: valid until the row's next insert of a new key (map.h). */
 typedef struct rs_valops {
-    void   (*free_val)(uintptr_t v);      /* free one stored value (gm_map_free callback) */
-    size_t (*val_bytes)(uintptr_t v);     /* requested bytes one stored value holds (accounting) */
+    size_t   vsize;                       /* bytes of one value, inline in the slot (map.h limits) */
+    void   (*free_val)(void *v);          /* free what the value at v owns (not v: it is the slot) */
+    size_t (*val_bytes)(const void *v);   /* requested bytes the value owns outside its slot */
     /* Optional: called before every structural mutation and by rs_close, so a backend can drop
     ** per-graph scratch (json's parsed value) whose borrow ends there. */
     void   (*drop)(gm_graph *g);

@@ -5,8 +5,10 @@
 ** probe chains stay intact; the map grows (or rehashes in place) once live keys plus tombstones
 ** would pass 7/8 of the slots, and a rehash drops every tombstone. Every growth happens before
 ** anything is inserted, so a failed allocation leaves the map exactly as it was.
-** This is not a general-purpose container: keys are byte strings shorter than 4 GiB (klen is a
-** uint32_t in the slot, to keep a slot at 24 bytes) and the capacity stops at 2^31 slots.
+** The block holds cap 16-byte headers followed by cap values, so probing reads only headers and a
+** value is found by index. This is not a general-purpose container: keys are byte strings shorter
+** than 4 GiB (klen is a uint32_t, to keep a header at 16 bytes), values at most 64 KiB, and the
+** capacity stops at 2^31 slots.
 */
 #include "map.h"
 
@@ -16,6 +18,7 @@ char gm_map_tomb_[1];
 
 #define GM_MAP_MINCAP 8u
 #define GM_MAP_MAXCAP (1u << 31)
+#define GM_MAP_MAXVAL (1u << 16)
 
 /* A small multiply-xorshift hash over 8-byte words (unaligned loads through memcpy), finished
 ** with the murmur3 fmix64 avalanche so the low bits used as the slot index depend on every
@@ -44,6 +47,24 @@ uint32_t gm_hash(const char *s, size_t n)
     h *= 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 33;
     return (uint32_t)h;
+}
+
+static size_t gm_map_vsz(const gm_map *m)
+{
+    return m->vsize != 0 ? m->vsize : sizeof(uintptr_t);
+}
+
+/* Address of value i in a block of cap slots. */
+static void *gm_map_at(const gm_map *m, gm_map_slot *slots, uint32_t cap, uint32_t i)
+{
+    return (char *)(slots + cap) + (size_t)i * gm_map_vsz(m);
+}
+
+void gm_map_init(gm_map *m, size_t vsize)
+{
+    memset(m, 0, sizeof *m);
+    /* Out-of-range sizes are a programming error inside the library; clamp rather than abort. */
+    m->vsize = (uint32_t)(vsize == 0 || vsize > GM_MAP_MAXVAL ? sizeof(uintptr_t) : vsize);
 }
 
 static bool gm_map_live(const gm_map_slot *sl)
@@ -92,9 +113,11 @@ static gm_status gm_map_reserve(gm_map *m)
         if (m->cap >= GM_MAP_MAXCAP) return GM_ENOMEM;
         cap = m->cap * 2;
     }
-    gm_map_slot *slots = gm_mem_alloc((size_t)cap * sizeof *slots);
+    size_t vsz = gm_map_vsz(m);
+    if ((size_t)cap > SIZE_MAX / (sizeof(gm_map_slot) + vsz)) return GM_ENOMEM;
+    gm_map_slot *slots = gm_mem_alloc((size_t)cap * (sizeof *slots + vsz));
     if (slots == NULL) return GM_ENOMEM;
-    memset(slots, 0, (size_t)cap * sizeof *slots);
+    memset(slots, 0, (size_t)cap * sizeof *slots);   /* values are written as keys arrive */
 
     for (uint32_t j = 0; j < m->cap; j++) {
         const gm_map_slot *sl = &m->slots[j];
@@ -102,6 +125,7 @@ static gm_status gm_map_reserve(gm_map *m)
         uint32_t i = sl->hash & (cap - 1);
         while (slots[i].key != NULL) i = (i + 1) & (cap - 1);
         slots[i] = *sl;
+        memcpy(gm_map_at(m, slots, cap, i), gm_map_at(m, m->slots, m->cap, j), vsz);
     }
     gm_mem_free(m->slots);
     m->slots = slots;
@@ -110,22 +134,22 @@ static gm_status gm_map_reserve(gm_map *m)
     return GM_OK;
 }
 
-/* Shared insert path: existing key -> *slot_out and *found; new key -> copied and stored. */
-static gm_status gm_map_insert(gm_map *m, const char *key, size_t klen, uintptr_t val,
-                               gm_map_slot **slot_out, bool *found)
+/* Find or insert key: its slot index in *at. A new key's value bytes are zeroed. */
+static gm_status gm_map_insert(gm_map *m, const char *key, size_t klen, uint32_t *at, bool *existed)
 {
     if (klen > UINT32_MAX - 1 || (key == NULL && klen > 0)) return GM_EINVAL;
     uint32_t hash = gm_hash(key, klen);
     uint32_t i;
+    bool found;
 
     if (m->cap > 0) {
-        i = gm_map_probe(m, key, (uint32_t)klen, hash, found);
-        if (*found) {
-            *slot_out = &m->slots[i];
+        i = gm_map_probe(m, key, (uint32_t)klen, hash, &found);
+        if (found) {
+            *at = i;
+            *existed = true;
             return GM_OK;
         }
     }
-    *found = false;
     char *copy = gm_mem_alloc(klen + 1);
     if (copy == NULL) return GM_ENOMEM;
     if (gm_map_reserve(m) != GM_OK) {
@@ -135,62 +159,38 @@ static gm_status gm_map_insert(gm_map *m, const char *key, size_t klen, uintptr_
     if (klen > 0) memcpy(copy, key, klen);
     copy[klen] = '\0';
 
-    bool dummy;
-    i = gm_map_probe(m, key, (uint32_t)klen, hash, &dummy);   /* table may have changed */
+    i = gm_map_probe(m, key, (uint32_t)klen, hash, &found);   /* table may have changed */
     gm_map_slot *sl = &m->slots[i];
     if (sl->key == NULL) m->used++;                           /* a reused tombstone was counted */
     sl->key = copy;
     sl->klen = (uint32_t)klen;
     sl->hash = hash;
-    sl->val = val;
     m->len++;
-    *slot_out = sl;
+    memset(gm_map_at(m, m->slots, m->cap, i), 0, gm_map_vsz(m));
+    *at = i;
+    *existed = false;
     return GM_OK;
 }
 
-gm_status gm_map_put(gm_map *m, const char *key, size_t klen, uintptr_t val,
-                     uintptr_t *old, bool *existed)
+gm_status gm_map_vput(gm_map *m, const char *key, size_t klen, void **val, bool *existed)
 {
-    gm_map_slot *sl;
-    bool found;
-    gm_status rc = gm_map_insert(m, key, klen, val, &sl, &found);
+    uint32_t i;
+    gm_status rc = gm_map_insert(m, key, klen, &i, existed);
 
-    if (rc != GM_OK) return rc;
-    if (found) {
-        if (old != NULL) *old = sl->val;
-        sl->val = val;
-    }
-    if (existed != NULL) *existed = found;
-    return GM_OK;
+    if (rc == GM_OK) *val = gm_map_at(m, m->slots, m->cap, i);
+    return rc;
 }
 
-gm_status gm_map_add(gm_map *m, const char *key, size_t klen, uintptr_t val,
-                     const char **stored_key)
-{
-    gm_map_slot *sl;
-    bool found;
-    gm_status rc = gm_map_insert(m, key, klen, val, &sl, &found);
-
-    if (rc != GM_OK) return rc;
-    if (found) {
-        if (stored_key != NULL) *stored_key = NULL;
-        return GM_EEXIST;
-    }
-    if (stored_key != NULL) *stored_key = sl->key;
-    return GM_OK;
-}
-
-bool gm_map_get(const gm_map *m, const char *key, size_t klen, uintptr_t *val)
+void *gm_map_vget(const gm_map *m, const char *key, size_t klen)
 {
     bool found;
 
-    if (m->len == 0 || klen > UINT32_MAX - 1) return false;
+    if (m->len == 0 || klen > UINT32_MAX - 1) return NULL;
     uint32_t i = gm_map_probe(m, key, (uint32_t)klen, gm_hash(key, klen), &found);
-    if (found && val != NULL) *val = m->slots[i].val;
-    return found;
+    return found ? gm_map_at(m, m->slots, m->cap, i) : NULL;
 }
 
-bool gm_map_del(gm_map *m, const char *key, size_t klen, uintptr_t *val)
+bool gm_map_vdel(gm_map *m, const char *key, size_t klen, void *out)
 {
     bool found;
 
@@ -198,7 +198,7 @@ bool gm_map_del(gm_map *m, const char *key, size_t klen, uintptr_t *val)
     uint32_t i = gm_map_probe(m, key, (uint32_t)klen, gm_hash(key, klen), &found);
     if (!found) return false;
     gm_map_slot *sl = &m->slots[i];
-    if (val != NULL) *val = sl->val;
+    if (out != NULL) memcpy(out, gm_map_at(m, m->slots, m->cap, i), gm_map_vsz(m));
     gm_mem_free(sl->key);
     /* A slot followed by an empty one ends every probe chain through it: it can be empty too. */
     if (m->slots[(i + 1) & (m->cap - 1)].key == NULL) {
@@ -207,18 +207,17 @@ bool gm_map_del(gm_map *m, const char *key, size_t klen, uintptr_t *val)
     } else {
         sl->key = GM_MAP_TOMB;
     }
-    sl->val = 0;
     m->len--;
     return true;
 }
 
-bool gm_map_next(const gm_map *m, size_t *pos, gm_str *key, uintptr_t *val)
+bool gm_map_vnext(const gm_map *m, size_t *pos, gm_str *key, void **val)
 {
     for (size_t i = *pos; i < m->cap; i++) {
         const gm_map_slot *sl = &m->slots[i];
         if (!gm_map_live(sl)) continue;
         if (key != NULL) { key->ptr = sl->key; key->len = sl->klen; }
-        if (val != NULL) *val = sl->val;
+        if (val != NULL) *val = gm_map_at(m, m->slots, m->cap, (uint32_t)i);
         *pos = i + 1;
         return true;
     }
@@ -226,24 +225,91 @@ bool gm_map_next(const gm_map *m, size_t *pos, gm_str *key, uintptr_t *val)
     return false;
 }
 
+void gm_map_vfree(gm_map *m, void (*free_val)(void *val))
+{
+    for (uint32_t i = 0; i < m->cap; i++) {
+        gm_map_slot *sl = &m->slots[i];
+        if (!gm_map_live(sl)) continue;
+        if (free_val != NULL) free_val(gm_map_at(m, m->slots, m->cap, i));
+        gm_mem_free(sl->key);
+    }
+    gm_mem_free(m->slots);
+    m->slots = NULL;
+    m->cap = m->len = m->used = 0;
+}
+
 size_t gm_map_bytes(const gm_map *m)
 {
-    size_t n = (size_t)m->cap * sizeof(gm_map_slot);
+    size_t n = (size_t)m->cap * (sizeof(gm_map_slot) + gm_map_vsz(m));
 
     for (uint32_t i = 0; i < m->cap; i++)
         if (gm_map_live(&m->slots[i])) n += (size_t)m->slots[i].klen + 1;
     return n;
 }
 
+/* ---------------------------------------------------------------- uintptr_t values */
+
+/* Values of a uintptr_t map are read and written as uintptr_t objects, never reinterpreted. */
+
+gm_status gm_map_put(gm_map *m, const char *key, size_t klen, uintptr_t val,
+                     uintptr_t *old, bool *existed)
+{
+    void *p;
+    bool found;
+    gm_status rc = gm_map_vput(m, key, klen, &p, &found);
+
+    if (rc != GM_OK) return rc;
+    if (found && old != NULL) *old = *(uintptr_t *)p;
+    *(uintptr_t *)p = val;
+    if (existed != NULL) *existed = found;
+    return GM_OK;
+}
+
+gm_status gm_map_add(gm_map *m, const char *key, size_t klen, uintptr_t val,
+                     const char **stored_key)
+{
+    uint32_t i;
+    bool found;
+    gm_status rc = gm_map_insert(m, key, klen, &i, &found);
+
+    if (stored_key != NULL) *stored_key = NULL;
+    if (rc != GM_OK) return rc;
+    if (found) return GM_EEXIST;
+    *(uintptr_t *)gm_map_at(m, m->slots, m->cap, i) = val;
+    if (stored_key != NULL) *stored_key = m->slots[i].key;
+    return GM_OK;
+}
+
+bool gm_map_get(const gm_map *m, const char *key, size_t klen, uintptr_t *val)
+{
+    const void *p = gm_map_vget(m, key, klen);
+
+    if (p != NULL && val != NULL) *val = *(const uintptr_t *)p;
+    return p != NULL;
+}
+
+bool gm_map_del(gm_map *m, const char *key, size_t klen, uintptr_t *val)
+{
+    uintptr_t v;
+
+    if (!gm_map_vdel(m, key, klen, &v)) return false;
+    if (val != NULL) *val = v;
+    return true;
+}
+
+bool gm_map_next(const gm_map *m, size_t *pos, gm_str *key, uintptr_t *val)
+{
+    void *p;
+
+    if (!gm_map_vnext(m, pos, key, &p)) return false;
+    if (val != NULL) *val = *(const uintptr_t *)p;
+    return true;
+}
+
 void gm_map_free(gm_map *m, void (*free_val)(uintptr_t val))
 {
-    for (uint32_t i = 0; i < m->cap; i++) {
-        gm_map_slot *sl = &m->slots[i];
-        if (!gm_map_live(sl)) continue;
-        if (free_val != NULL) free_val(sl->val);
-        gm_mem_free(sl->key);
-    }
-    gm_mem_free(m->slots);
-    m->slots = NULL;
-    m->cap = m->len = m->used = 0;
+    if (free_val != NULL)
+        for (uint32_t i = 0; i < m->cap; i++)
+            if (gm_map_live(&m->slots[i])) free_val(*(uintptr_t *)gm_map_at(m, m->slots, m->cap, i));
+    gm_map_vfree(m, NULL);
 }
