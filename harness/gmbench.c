@@ -381,7 +381,7 @@ static void gmb_op_filter(const gmb *b, gm_graph *g, uint64_t *ns)
     for (size_t i = 0; i < d->nnodes; i++) {
         bool ok = true;
         for (size_t k = 0; ok && k < b->plan.nfilter; k++)
-            ok = gmh_pred_match(gmh_attr_get(d->nodes[i].attrs, d->nodes[i].nattrs, preds[k].key),
+            ok = gm_pred_match(gmh_attr_get(d->nodes[i].attrs, d->nodes[i].nattrs, preds[k].key),
                                 preds[k].op, &preds[k].value);
         expect += ok;
     }

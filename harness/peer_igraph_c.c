@@ -366,7 +366,7 @@ static size_t pig_filter_once(const pig *P, const igraph_t *g, pig_fpred *fp)
                 break;
             }
             }
-            ok = gmh_pred_match(pv, fp[k].p->op, &fp[k].p->value);
+            ok = gm_pred_match(pv, fp[k].p->op, &fp[k].p->value);
         }
         count += ok;
     }

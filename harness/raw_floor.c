@@ -611,7 +611,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
             if (c->kind == RAW_DICT)
                 for (size_t j = 0; j < c->ndict; j++) {
                     gm_value v = gm_strn(c->arena + c->offs[j], c->offs[j + 1] - c->offs[j]);
-                    dm[k][j] = gmh_pred_match(&v, R->plan.filter[k].op, &R->plan.filter[k].value);
+                    dm[k][j] = gm_pred_match(&v, R->plan.filter[k].op, &R->plan.filter[k].value);
                 }
         }
         for (size_t i = 0; !none && i < g->n; i++) {
@@ -637,7 +637,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
                     continue;
                 }
                 gm_value v;
-                ok = gmh_pred_match(raw_col_get(c, i, &v) ? &v : NULL, R->plan.filter[k].op,
+                ok = gm_pred_match(raw_col_get(c, i, &v) ? &v : NULL, R->plan.filter[k].op,
                                     &R->plan.filter[k].value);
             }
             cnt += ok;
