@@ -183,6 +183,14 @@ void gmh_infof(const char *key, const char *fmt, ...)
 /* time_ns best/median, ns_per_item best/median, items: from n per-rep samples (sorted in place). */
 void gmh_rows_time(const char *op, uint64_t *ns, size_t n, uint64_t items);
 
+/* Self-checks (PROTOCOL.md, "Wrong answers"): a driver that knows the right answer from the
+** records compares; on a difference it says "PROG: wrong answer: OP checksum GOT, the records give
+** WANT" on stderr, keeps printing its rows, and gmh_exit_status() turns 0 into GMH_EXIT_WRONG. */
+#define GMH_EXIT_WRONG 4
+void gmh_check_u(const char *op, uint64_t got, uint64_t want);
+void gmh_check_sum(const char *op, const gmh_sum *got, const gmh_sum *want);
+int gmh_exit_status(int status);
+
 /* Print "PROG: message" on stderr and exit(code). */
 void gmh_die(int code, const char *fmt, ...)
 #if defined(__GNUC__)
