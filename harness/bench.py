@@ -182,7 +182,7 @@ def run_driver(base, args, prefix, env, where, timeout, ours):
     lines = "".join(out).splitlines()
     # status 4: the driver printed every row and found a wrong answer itself; the rows are
     # judged against the expected checksums like any others (check_expected)
-    return lines, (tail if p.returncode == DRIVER_WRONG else None)
+    return lines, ((tail or "(no message)") if p.returncode == DRIVER_WRONG else None)
 
 
 def check_expected(rows, want, merged_neighbors, where):
