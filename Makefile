@@ -72,15 +72,17 @@ build/gmbench: harness/gmbench.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.
 	@echo "  CC gmbench"
 	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/gmbench.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
 
-build/peer_igraph_c: harness/peer_igraph_c.c $(GMH_SRC) harness/gmh.h
+# gmh.c runs the library's value and JSON code on plain malloc (impl/src/value.h's allocator seam),
+# so every driver links libgraphmem.a; the peers and the floor call no graph function of it.
+build/peer_igraph_c: harness/peer_igraph_c.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
 	@mkdir -p build
 	@echo "  CC peer_igraph_c"
-	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness $(IGRAPH_CFLAGS) harness/peer_igraph_c.c $(GMH_SRC) $(IGRAPH_LIBS) $(LIBS) -ldl -o $@
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness $(IGRAPH_CFLAGS) harness/peer_igraph_c.c $(GMH_SRC) build/gcc/libgraphmem.a $(IGRAPH_LIBS) $(LIBS) -ldl -o $@
 
-build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h
+build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
 	@mkdir -p build
 	@echo "  CC raw_floor"
-	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/raw_floor.c $(GMH_SRC) $(LIBS) -ldl -o $@
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/raw_floor.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
 
 # ---- tests ----
 test: test-gcc test-clang test-asan test-valgrind test-harness test-python test-python-valgrind

@@ -2,13 +2,16 @@
 """The orchestrator: runs every driver in a fresh process and writes results.csv.
 
     bench.py --phase 0|1|3|4|peers|all [--scenario DIR ...] [--systems a,b] [--quick]
-             [--reps N] [--allocators glibc,jemalloc] [--out results.csv]
+             [--reps N] [--allocators glibc,jemalloc] [--out results.csv] [--keep-wrong]
 
-For each scenario it validates the files (scenario.py), resolves the plan once, then runs
-each (system, allocator) as its own process (PROTOCOL.md), validates every output line,
-cross-checks the checksums of all systems on that scenario, and only then replaces this
-run's rows in results.csv, atomically.  Any failure aborts before the write, so the old
-file stays byte-for-byte as it was.  Progress and a summary table go to stderr.
+For each scenario it validates the files (scenario.py), resolves the plan once, computes the
+expected checksum of every operation from the files (expected.py, independent of every
+driver), then runs each (system, allocator) as its own process (PROTOCOL.md), validates every
+output line, checks every checksum against the expected one (and, second, the systems against
+each other), and only then replaces this run's rows in results.csv, atomically.  Any failure
+aborts before the write, so the old file stays byte-for-byte as it was: exit 1.  A wrong
+checksum is a failure too, unless --keep-wrong (the gate): then the rows are written anyway
+and the exit status is 4.  Progress and a summary table go to stderr.
 """
 import argparse
 import csv
@@ -29,6 +32,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+import expected  # noqa: E402
 import scenario  # noqa: E402
 
 COLUMNS = ["scenario", "system", "phase", "operation", "metric", "value", "unit", "stat",
@@ -38,6 +42,8 @@ JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
 JEMALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"   # return freed pages now: RSS means live
 DEFAULT_SCENARIOS = ["groggy-10k", "graph-10k", "mixed-10k"]
 GMBENCH_UNKNOWN_BACKEND = 3          # gmbench's exit status for a backend not registered
+DRIVER_WRONG = 4                     # a driver's own self-check found a wrong answer
+EXIT_WRONG = 4                       # bench.py --keep-wrong: rows written, some checksum wrong
 
 # phase -> systems, each with the command that starts its driver (protocol args appended).
 GMBENCH = [os.path.join(ROOT, "build", "gmbench")]
@@ -56,8 +62,8 @@ PHASES = {
 }
 PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "peers"]
 
-OPERATIONS = ["load", "build", "get", "column", "set", "batch-set", "filter", "neighbors",
-              "remove"]
+OPERATIONS = ["load", "build", "build-single", "get", "column", "set", "batch-set", "filter",
+              "neighbors", "remove"]
 INT, FLOAT = re.compile(r"-?\d+\Z"), re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?\Z")
 # metric -> (unit, allowed stats, value pattern)
 METRICS = {
@@ -170,22 +176,38 @@ def run_driver(base, args, prefix, env, where, timeout, ours):
         raise BenchError(f"{where}: driver timed out after {timeout} s")
     if p.returncode == GMBENCH_UNKNOWN_BACKEND and ours:
         return None
-    if p.returncode != 0:
-        tail = "\n  ".join("".join(err).strip().splitlines()[-5:])
+    tail = "\n  ".join("".join(err).strip().splitlines()[-5:])
+    if p.returncode not in (0, DRIVER_WRONG):
         raise BenchError(f"{where}: driver exited with status {p.returncode}:\n  {tail}")
-    return "".join(out).splitlines()
+    lines = "".join(out).splitlines()
+    # status 4: the driver printed every row and found a wrong answer itself; the rows are
+    # judged against the expected checksums like any others (check_expected)
+    return lines, ((tail or "(no message)") if p.returncode == DRIVER_WRONG else None)
 
 
-def cross_check(results, kept, sha):
-    """Every system must agree on every checksum for a scenario (PROTOCOL.md, 'Checksums').
+def check_expected(rows, want, merged_neighbors, where):
+    """Every checksum row against the expected value; returns the disagreements as
+    messages naming scenario, system, allocator, operation, expected and got."""
+    bad = []
+    merged = any(r[0] == "info" and r[1] == "edges_merged" for r in rows)
+    for op, metric, value, _, stat in rows:
+        if metric != "checksum" or stat != "exact" or op not in want:
+            continue
+        exp = merged_neighbors if op == "neighbors" and merged else want[op]
+        if value != exp:
+            note = " (merged edge set)" if op == "neighbors" and merged else ""
+            sc, system, alloc = where.split(" ")
+            bad.append(f"scenario {sc} system {system} allocator {alloc}: {op} checksum "
+                       f"expected {exp}{note}, got {value}")
+    return bad
 
-    results: {(phase, system, allocator): rows} of this run; kept: the same, from the rows
-    of results.csv this run keeps, compared only when computed on identical inputs (sha).
-    """
+
+def cross_check(results):
+    """Second line of defence: the systems of this run must agree with each other on every
+    checksum (PROTOCOL.md, 'Operations'). results: {(phase, system, allocator): rows}, the
+    runs that passed check_expected. Rows kept from results.csv are judged by
+    stale_kept_rows() instead: an older driver may have printed another checksum."""
     runs = dict(results)
-    for key, rows in kept.items():
-        if any(r[0] == "info" and r[1] == "scenario_sha256" and r[2] == sha for r in rows):
-            runs[key] = rows
     values = {}
     for key, rows in runs.items():
         merged = any(r[0] == "info" and r[1] == "edges_merged" for r in rows)
@@ -197,6 +219,27 @@ def cross_check(results, kept, sha):
         lines = [f"  {op}: " + ", ".join(f"{'/'.join(k[1:])}={x}" for k, x in sorted(v.items()))
                  for op, v in bad.items()]
         raise BenchError("checksums disagree:\n" + "\n".join(lines))
+
+
+def stale_kept_rows(kept, sha, want):
+    """Kept rows of the same inputs whose checksums are not the expected ones (measured by an
+    older driver): a warning each, they are not this run's to fail."""
+    out = []
+    for key, rows in sorted(kept.items()):
+        if not any(r[0] == "info" and r[1] == "scenario_sha256" and r[2] == sha for r in rows):
+            continue
+        merged = any(r[0] == "info" and r[1] == "edges_merged" for r in rows)
+        for op, metric, value, _, stat in rows:
+            if (metric == "checksum" and stat == "exact" and op in want and value != want[op]
+                    and not (op == "neighbors" and merged)):
+                out.append(f"warning: kept rows of {'/'.join(key[1:])}: {op} checksum {value}, "
+                           f"expected {want[op]} (an older driver? re-run that phase)")
+    return out
+
+
+def expected_rows(want):
+    """The `plan` rows of the expected checksums: OP,checksum,VALUE,value,expected."""
+    return [[op, "checksum", want[op], "value", "expected"] for op in expected.OPS_WITH_CHECKSUM]
 
 
 def plan_rows(plan, sources, sha):
@@ -324,6 +367,9 @@ def parse_args(argv):
     ap.add_argument("--timeout", type=float, default=600, help="seconds per driver")
     ap.add_argument("--driver", action="append", default=[], metavar="SYSTEM=CMD",
                     help="replace a system's driver command (tests, experiments)")
+    ap.add_argument("--keep-wrong", action="store_true",
+                    help="write --out even when a checksum is wrong (the rows stay as the "
+                         "drivers printed them), then exit 4; for the gate")
     a = ap.parse_args(argv)
     a.phases = list(PHASES) if "all" in a.phase else list(dict.fromkeys(a.phase))
     if a.reps is not None and a.reps < 1:
@@ -369,7 +415,7 @@ def main(argv=None):
         prefix = aslr_prefix()
         jobs = [(p, s) for p in a.phases for s in PHASES[p] if not a.systems or s in a.systems]
         total = len(a.scenario) * len(jobs) * len(a.allocators)
-        new, done, names, skipped = [], 0, [], set()
+        new, done, names, skipped, wrong = [], 0, [], set(), []
         with tempfile.TemporaryDirectory(prefix="gm-plans-") as plans:
             for directory in a.scenario:
                 name = os.path.basename(os.path.normpath(directory))
@@ -377,18 +423,20 @@ def main(argv=None):
                     raise BenchError(f"two scenarios named {name!r}")
                 names.append(name)
                 try:
-                    nodes, _ = scenario.load(directory)
+                    nodes, edges = scenario.load(directory)
                     plan, sources = scenario.resolve_plan(directory, nodes)
                 except scenario.ScenarioError as e:
                     raise BenchError(str(e)) from None
-                del nodes
+                want = expected.checksums(nodes, edges, plan)
+                want_merged = expected.neighbors_merged(nodes, edges)
+                del nodes, edges
                 sha = scenario_sha(directory, plan)
                 plan_path = os.path.join(plans, name + ".json")
                 with open(plan_path, "w", encoding="utf-8") as f:
                     json.dump(plan, f, ensure_ascii=False)
                 ctx = [str(a.reps)]
                 new += [[name, "plan", "plan", *r, "", "", commit, machine, stamp]
-                        for r in plan_rows(plan, sources, sha)]
+                        for r in plan_rows(plan, sources, sha) + expected_rows(want)]
                 results = {}
                 for phase, system in jobs:
                     base = a.overrides.get(system, PHASES[phase][system])
@@ -399,25 +447,40 @@ def main(argv=None):
                         t0 = time.monotonic()
                         args = ["--scenario", directory, "--plan", plan_path,
                                 "--system", system, "--reps", str(a.reps)]
-                        lines = run_driver(base, args, prefix, driver_env(base, alloc), where,
-                                           a.timeout, ours=phase != "peers")
-                        if lines is None:
+                        got = run_driver(base, args, prefix, driver_env(base, alloc), where,
+                                         a.timeout, ours=phase != "peers")
+                        if got is None:
                             print(f" skipped: backend {system!r} not registered in gmbench",
                                   file=sys.stderr)
                             skipped.add((name, system))   # its earlier rows are kept
                             continue
+                        lines, self_wrong = got
                         rows = validate(lines, where)
                         rows.append(["info", "scenario_sha256", sha, "", ""])
-                        results[(phase, system, alloc)] = rows
-                        print(f" ok {time.monotonic() - t0:.1f}s "
-                              f"(elapsed {time.monotonic() - t_start:.0f}s)", file=sys.stderr)
+                        bad = check_expected(rows, want, want_merged, where)
+                        if self_wrong and not bad:    # its own check and ours disagree
+                            raise BenchError(f"{where}: driver reported a wrong answer "
+                                             f"(exit 4) the expected checksums do not "
+                                             f"confirm:\n  {self_wrong}")
+                        if bad:
+                            if not a.keep_wrong:
+                                raise BenchError("wrong checksum:\n  " + "\n  ".join(bad))
+                            wrong += bad
+                            print(" WRONG\n  " + "\n  ".join(bad), file=sys.stderr)
+                        else:
+                            results[(phase, system, alloc)] = rows
+                            print(f" ok {time.monotonic() - t0:.1f}s "
+                                  f"(elapsed {time.monotonic() - t_start:.0f}s)",
+                                  file=sys.stderr)
                         new += [[name, system, phase, *r[:5], *ctx, alloc, commit, machine, stamp]
                                 for r in rows]
                 kept = {}
                 for r in old:
                     if r[0] == name and not replaced(r, a, {name}, skipped):
                         kept.setdefault((r[2], r[1], r[9]), []).append(r[3:8])
-                cross_check(results, kept, sha)
+                for w in stale_kept_rows(kept, sha, want):
+                    print(w, file=sys.stderr)
+                cross_check(results)
         keep = [r for r in old if not replaced(r, a, set(names), skipped)]
         rows = sorted(keep + new, key=sort_key)
         write_atomic(a.out, rows)
@@ -430,6 +493,10 @@ def main(argv=None):
     print(summary(rows, names), file=sys.stderr)
     print(f"\nbench: wrote {len(new)} rows ({len(keep)} kept) to {a.out} in "
           f"{time.monotonic() - t_start:.0f}s", file=sys.stderr)
+    if wrong:
+        print("bench: --keep-wrong: wrote the rows, but these checksums are wrong:\n  "
+              + "\n  ".join(wrong), file=sys.stderr)
+        return EXIT_WRONG
     return 0
 
 

@@ -1,6 +1,6 @@
 /*
 ** gmh.c: helpers shared by the C drivers. See gmh.h for the contracts, in particular the order
-** "load plan and records with cJSON (hooks on plain malloc), then open graphs, never cJSON again".
+** that the records are parsed by the library's JSON codec on plain malloc (value.h's seam).
 */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <cjson/cJSON.h>
 #include "gmh.h"
+#include "jsoncodec.h"
 
 static const char *gmh_prog = "driver";
 
@@ -33,6 +33,36 @@ void gmh_die(int code, const char *fmt, ...)
     fputc('\n', stderr);
     exit(code);
 }
+
+/* ================================================================ self-checks */
+
+static bool gmh_wrong;
+
+void gmh_check_u(const char *op, uint64_t got, uint64_t want)
+{
+    if (got == want) return;
+    gmh_wrong = true;
+    fprintf(stderr, "%s: wrong answer: %s checksum %" PRIu64 ", the records give %" PRIu64 "\n",
+            gmh_prog, op, got, want);
+}
+
+static void gmh_sum_text(const gmh_sum *s, char *buf, size_t n)
+{
+    if (!s->has_double) snprintf(buf, n, "%" PRId64, s->isum);
+    else snprintf(buf, n, "%.6f", (double)s->isum + s->dsum);
+}
+
+void gmh_check_sum(const char *op, const gmh_sum *got, const gmh_sum *want)
+{
+    char g[64], w[64];
+    gmh_sum_text(got, g, sizeof g);
+    gmh_sum_text(want, w, sizeof w);
+    if (strcmp(g, w) == 0) return;           /* equal as printed: what every system is held to */
+    gmh_wrong = true;
+    fprintf(stderr, "%s: wrong answer: %s checksum %s, the records give %s\n", gmh_prog, op, g, w);
+}
+
+int gmh_exit_status(int status) { return status == 0 && gmh_wrong ? GMH_EXIT_WRONG : status; }
 
 /* ================================================================ command line */
 
@@ -77,158 +107,17 @@ usage:
 
 /* ================================================================ values */
 
-void gmh_value_free(gm_value *v)
-{
-    if (v == NULL) return;
-    switch (v->type) {
-    case GM_STRING: free((void *)v->as.s.ptr); break;
-    case GM_ARRAY:
-        for (size_t i = 0; i < v->as.a.len; i++) gmh_value_free(&v->as.a.items[i]);
-        free(v->as.a.items);
-        break;
-    case GM_OBJECT:
-        for (size_t i = 0; i < v->as.o.len; i++) {
-            free((void *)v->as.o.keys[i].ptr);
-            gmh_value_free(&v->as.o.vals[i]);
-        }
-        free(v->as.o.keys);
-        free(v->as.o.vals);
-        break;
-    default: break;
-    }
-    *v = gm_null();
-}
-
-typedef struct gmh_buf { char *p; size_t len, cap; bool oom; } gmh_buf;
-
-static void gmh_buf_put(gmh_buf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) { b->oom = true; return; }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void gmh_buf_str(gmh_buf *b, const char *s, size_t n)
-{
-    gmh_buf_put(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[8];
-        if (c == '"' || c == '\\') { esc[0] = '\\'; esc[1] = (char)c; gmh_buf_put(b, esc, 2); }
-        else if (c < 0x20) { snprintf(esc, sizeof esc, "\\u%04x", c); gmh_buf_put(b, esc, 6); }
-        else gmh_buf_put(b, (const char *)&s[i], 1);
-    }
-    gmh_buf_put(b, "\"", 1);
-}
-
-static void gmh_buf_value(gmh_buf *b, const gm_value *v)
-{
-    char num[40];
-    switch (v->type) {
-    case GM_NULL: gmh_buf_put(b, "null", 4); break;
-    case GM_BOOL: v->as.b ? gmh_buf_put(b, "true", 4) : gmh_buf_put(b, "false", 5); break;
-    case GM_INT: gmh_buf_put(b, num, (size_t)snprintf(num, sizeof num, "%" PRId64, v->as.i)); break;
-    case GM_DOUBLE: {
-        int n = snprintf(num, sizeof num, "%.17g", v->as.d);
-        if (strpbrk(num, ".eE") == NULL) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
-        gmh_buf_put(b, num, (size_t)n);
-        break;
-    }
-    case GM_STRING: gmh_buf_str(b, v->as.s.ptr, v->as.s.len); break;
-    case GM_ARRAY:
-        gmh_buf_put(b, "[", 1);
-        for (size_t i = 0; i < v->as.a.len; i++) {
-            if (i) gmh_buf_put(b, ",", 1);
-            gmh_buf_value(b, &v->as.a.items[i]);
-        }
-        gmh_buf_put(b, "]", 1);
-        break;
-    case GM_OBJECT:
-        gmh_buf_put(b, "{", 1);
-        for (size_t i = 0; i < v->as.o.len; i++) {
-            if (i) gmh_buf_put(b, ",", 1);
-            gmh_buf_str(b, v->as.o.keys[i].ptr, v->as.o.keys[i].len);
-            gmh_buf_put(b, ":", 1);
-            gmh_buf_value(b, &v->as.o.vals[i]);
-        }
-        gmh_buf_put(b, "}", 1);
-        break;
-    }
-}
+/* Values, JSON and predicates are the library's own code (impl/src/value.c, jsoncodec.c) on
+** plain malloc through its allocator seam (value.h): no copy of the rules lives here. */
+void gmh_value_free(gm_value *v) { gm_value_free_a(&gm_plain_alloc, v); }
 
 char *gmh_value_json(const gm_value *v, size_t *len)
 {
-    gmh_buf b = {0};
-    gmh_buf_value(&b, v);
-    if (b.oom || b.p == NULL) { free(b.p); return NULL; }
-    if (len) *len = b.len;
-    return b.p;
-}
-
-static bool gmh_is_num(const gm_value *v) { return v->type == GM_INT || v->type == GM_DOUBLE; }
-
-/* -1, 0, 1, or 2 for "incomparable". int/double compare as numbers (exactly: an int64 against a
-** double is compared without rounding the int). */
-static int gmh_cmp(const gm_value *a, const gm_value *b)
-{
-    if (gmh_is_num(a) && gmh_is_num(b)) {
-        if (a->type == GM_INT && b->type == GM_INT)
-            return a->as.i < b->as.i ? -1 : a->as.i > b->as.i;
-        if (a->type == GM_DOUBLE && b->type == GM_DOUBLE)
-            return a->as.d < b->as.d ? -1 : a->as.d > b->as.d;
-        bool flip = a->type == GM_DOUBLE;            /* normalise to (int i, double d) */
-        int64_t i = flip ? b->as.i : a->as.i;
-        double d = flip ? a->as.d : b->as.d;
-        int r;
-        if (d >= 9223372036854775808.0) r = -1;
-        else if (d < -9223372036854775808.0) r = 1;
-        else {
-            double t = trunc(d);
-            int64_t ti = (int64_t)t;
-            if (i != ti) r = i < ti ? -1 : 1;
-            else r = d > t ? -1 : d < t ? 1 : 0;
-        }
-        return flip ? -r : r;
-    }
-    if (a->type != b->type) return 2;
-    switch (a->type) {
-    case GM_NULL: return 0;
-    case GM_BOOL: return (int)a->as.b - (int)b->as.b;
-    case GM_STRING: {
-        size_t n = a->as.s.len < b->as.s.len ? a->as.s.len : b->as.s.len;
-        int c = n ? memcmp(a->as.s.ptr, b->as.s.ptr, n) : 0;
-        if (c) return c < 0 ? -1 : 1;
-        return a->as.s.len < b->as.s.len ? -1 : a->as.s.len > b->as.s.len;
-    }
-    default: return 2;                               /* arrays and objects */
-    }
-}
-
-bool gmh_pred_match(const gm_value *v, gm_op op, const gm_value *c)
-{
-    if (v == NULL) return false;                     /* absent satisfies nothing, not even != */
-    int r = gmh_cmp(v, c);
-    if (r == 2) return op == GM_NE;
-    /* null equals only null: for ordering ops nulls are "comparable" but only ==/!= make sense */
-    if (v->type == GM_NULL && op != GM_EQ && op != GM_NE) return false;
-    switch (op) {
-    case GM_EQ: return r == 0;
-    case GM_NE: return r != 0;
-    case GM_LT: return r < 0;
-    case GM_LE: return r <= 0;
-    case GM_GT: return r > 0;
-    case GM_GE: return r >= 0;
-    }
-    return false;
+    char *text = NULL;
+    size_t n = 0;
+    if (gm_json_print_a(&gm_plain_alloc, v, &text, &n) != GM_OK) return NULL;
+    if (len) *len = n;
+    return text;
 }
 
 void gmh_sum_add_number(gmh_sum *s, double d)
@@ -243,49 +132,8 @@ void gmh_sum_add(gmh_sum *s, const gm_value *v)
     else if (v->type == GM_DOUBLE) gmh_sum_add_number(s, v->as.d);
 }
 
+
 /* ================================================================ JSON lines -> records */
-
-/* Number tokens of a JSON text, in order. cJSON keeps only the double, so the int/double decision
-** (and exact int64s beyond 2^53) needs the token text; cJSON's tree lists values in text order, so
-** the k-th number node met in a depth-first walk is the k-th number token. */
-typedef struct gmh_toks { const char **start; size_t *len; size_t n, cap, next; } gmh_toks;
-
-static int gmh_toks_scan(gmh_toks *t, const char *s, size_t n)
-{
-    t->n = t->next = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '"') {
-            for (i++; i < n && s[i] != '"'; i++)
-                if (s[i] == '\\') {
-                    if (i + 5 < n && s[i + 1] == 'u' && strncmp(s + i + 2, "0000", 4) == 0)
-                        return -2;                       /* \u0000: NUL cannot be stored */
-                    i++;
-                }
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            size_t j = i;
-            while (j < n && strchr("+-0123456789.eE", s[j]) != NULL && s[j] != '\0') j++;
-            if (t->n == t->cap) {
-                size_t cap = t->cap ? 2 * t->cap : 64;
-                const char **st = realloc(t->start, cap * sizeof *st);
-                if (st == NULL) return -1;
-                t->start = st;
-                size_t *ln = realloc(t->len, cap * sizeof *ln);
-                if (ln == NULL) return -1;
-                t->len = ln;
-                t->cap = cap;
-            }
-            t->start[t->n] = s + i;
-            t->len[t->n++] = j - i;
-            i = j - 1;
-        }
-    }
-    return 0;
-}
-
-static void gmh_toks_free(gmh_toks *t) { free(t->start); free(t->len); }
-
-typedef struct gmh_cv { gmh_toks *toks; const char *why; } gmh_cv;
 
 static char *gmh_strndup(const char *s, size_t n)
 {
@@ -294,96 +142,11 @@ static char *gmh_strndup(const char *s, size_t n)
     return p;
 }
 
-/* cJSON item -> malloc'd gm_value. 0 on success, -1 with cv->why set. */
-static int gmh_from_cjson(gmh_cv *cv, const cJSON *j, gm_value *out)
+/* Parse one text into a malloc'd gm_value with the library's codec. 0, or -1 with the codec's
+** message in why[whylen]. */
+static int gmh_parse_text(const char *s, size_t n, gm_value *out, char *why, size_t whylen)
 {
-    *out = gm_null();
-    if (cJSON_IsNull(j)) return 0;
-    if (cJSON_IsBool(j)) { *out = gm_bool(cJSON_IsTrue(j)); return 0; }
-    if (cJSON_IsNumber(j)) {
-        if (cv->toks->next >= cv->toks->n) { cv->why = "internal: number token mismatch"; return -1; }
-        const char *s = cv->toks->start[cv->toks->next];
-        size_t n = cv->toks->len[cv->toks->next++];
-        char tmp[400];
-        if (n >= sizeof tmp) { cv->why = "number token too long"; return -1; }
-        memcpy(tmp, s, n);
-        tmp[n] = '\0';
-        if (strpbrk(tmp, ".eE") == NULL) {
-            errno = 0;
-            char *end;
-            long long v = strtoll(tmp, &end, 10);
-            if (errno == 0 && *end == '\0') { *out = gm_int((int64_t)v); return 0; }
-        }
-        double d = strtod(tmp, NULL);
-        if (!isfinite(d)) { cv->why = "number out of double range"; return -1; }
-        *out = gm_double(d);
-        return 0;
-    }
-    if (cJSON_IsString(j)) {
-        size_t n = strlen(j->valuestring);
-        char *p = gmh_strndup(j->valuestring, n);
-        if (p == NULL) { cv->why = "out of memory"; return -1; }
-        *out = gm_strn(p, n);
-        return 0;
-    }
-    if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
-        size_t n = (size_t)cJSON_GetArraySize(j);
-        bool obj = cJSON_IsObject(j);
-        gm_value v;
-        memset(&v, 0, sizeof v);
-        v.type = obj ? GM_OBJECT : GM_ARRAY;
-        gm_value *vals = n ? calloc(n, sizeof *vals) : NULL;
-        gm_str *keys = obj && n ? calloc(n, sizeof *keys) : NULL;
-        if (n && (vals == NULL || (obj && keys == NULL))) {
-            free(vals); free(keys);
-            cv->why = "out of memory";
-            return -1;
-        }
-        if (obj) { v.as.o.keys = keys; v.as.o.vals = vals; }
-        else v.as.a.items = vals;
-        size_t i = 0;
-        for (const cJSON *c = j->child; c != NULL; c = c->next, i++) {
-            if (obj) {
-                size_t kl = strlen(c->string);
-                char *k = gmh_strndup(c->string, kl);
-                if (k == NULL) { cv->why = "out of memory"; goto fail; }
-                keys[i].ptr = k;
-                keys[i].len = kl;
-                v.as.o.len = i + 1;
-            } else v.as.a.len = i + 1;
-            if (gmh_from_cjson(cv, c, &vals[i]) != 0) goto fail;
-        }
-        *out = v;
-        return 0;
-    fail:
-        gmh_value_free(&v);
-        return -1;
-    }
-    cv->why = "unsupported JSON item";
-    return -1;
-}
-
-/* Parse one text into a malloc'd gm_value. Returns 0, or -1 with *why. The cJSON tree is freed
-** before returning (cJSON's hooks are plain malloc here: see gmh.h). */
-static int gmh_parse_text(gmh_toks *toks, const char *s, size_t n, gm_value *out, const char **why)
-{
-    int tr = gmh_toks_scan(toks, s, n);
-    if (tr == -2) { *why = "\"\\u0000\" in a string (NUL cannot be stored)"; return -1; }
-    if (tr != 0) { *why = "out of memory"; return -1; }
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, false);
-    if (j == NULL) { *why = "invalid or truncated JSON"; return -1; }
-    for (const char *p = end; p < s + n; p++)
-        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
-            cJSON_Delete(j);
-            *why = "trailing characters after the JSON value";
-            return -1;
-        }
-    gmh_cv cv = { toks, NULL };
-    int rc = gmh_from_cjson(&cv, j, out);
-    cJSON_Delete(j);
-    if (rc != 0) *why = cv.why;
-    return rc;
+    return gm_json_parse_a(&gm_plain_alloc, s, n, out, why, whylen) == GM_OK ? 0 : -1;
 }
 
 static const char *gmh_type_name(gm_type t)
@@ -497,11 +260,18 @@ void gmh_data_free(gmh_data *d)
 }
 
 /* Field `name` of a parsed record object, or NULL. A repeated field is an error (*dup). */
+/* Does the codec's string (len bytes, not NUL-terminated) equal the C string lit? */
+static bool gmh_str_is(const gm_str *s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s->len == n && (n == 0 || memcmp(s->ptr, lit, n) == 0);
+}
+
 static gm_value *gmh_field(gm_value *obj, const char *name, bool *dup)
 {
     gm_value *found = NULL;
     for (size_t i = 0; i < obj->as.o.len; i++)
-        if (strcmp(obj->as.o.keys[i].ptr, name) == 0) {
+        if (gmh_str_is(&obj->as.o.keys[i], name)) {
             if (found) *dup = true;
             found = &obj->as.o.vals[i];
         }
@@ -590,7 +360,6 @@ static int gmh_load_file(gmh_data *d, const char *dir, bool nodes, char *err, si
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, nodes ? "nodes.jsonl" : "edges.jsonl");
     gmh_lines l = { fopen(path, "r"), path, NULL, 0, 0 };
-    gmh_toks toks = {0};
     gm_value rec = gm_null();
     size_t cap = 0;
     if (l.f == NULL) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -1; }
@@ -600,12 +369,13 @@ static int gmh_load_file(gmh_data *d, const char *dir, bool nodes, char *err, si
         if (n == -2) GMH_FAIL("%s:%ld: read error: %s", path, l.lineno + 1, strerror(errno));
         if (n == -1) break;
         const char *why = NULL;
+        char jerr[256];
         if (gmh_blank(l.line, (size_t)n)) GMH_FAIL("%s:%ld: blank line", path, l.lineno);
         long bad = gmh_utf8_bad((const unsigned char *)l.line, (size_t)n);
         if (bad >= 0) GMH_FAIL("%s:%ld: not UTF-8 (byte %ld)", path, l.lineno, bad + 1);
-        if (gmh_parse_text(&toks, l.line, (size_t)n, &rec, &why) != 0)
-            GMH_FAIL("%s:%ld: %s%s", path, l.lineno, why,
-                     !nl && strcmp(why, "invalid or truncated JSON") == 0 ? " (last line, no newline: truncated file?)" : "");
+        if (gmh_parse_text(l.line, (size_t)n, &rec, jerr, sizeof jerr) != 0)
+            GMH_FAIL("%s:%ld: %s%s", path, l.lineno, jerr,
+                     nl ? "" : " (last line, no newline: truncated file?)");
         if (rec.type != GM_OBJECT)
             GMH_FAIL("%s:%ld: a record must be a JSON object, got %s", path, l.lineno,
                      gmh_type_name(rec.type));
@@ -626,10 +396,11 @@ static int gmh_load_file(gmh_data *d, const char *dir, bool nodes, char *err, si
         }
         if (dup) GMH_FAIL("%s:%ld: a field is repeated", path, l.lineno);
         for (size_t i = 0; i < rec.as.o.len; i++) {
-            const char *k = rec.as.o.keys[i].ptr;
-            if (strcmp(k, "attrs") != 0 && strcmp(k, fields[0]) != 0 &&
-                (fields[1] == NULL || strcmp(k, fields[1]) != 0))
-                GMH_FAIL("%s:%ld: unknown field \"%s\" (a %s record has %s)", path, l.lineno, k,
+            const gm_str *k = &rec.as.o.keys[i];
+            if (!gmh_str_is(k, "attrs") && !gmh_str_is(k, fields[0]) &&
+                (fields[1] == NULL || !gmh_str_is(k, fields[1])))
+                GMH_FAIL("%s:%ld: unknown field \"%.*s\" (a %s record has %s)", path, l.lineno,
+                         (int)k->len, k->ptr,
                          nodes ? "node" : "edge",
                          nodes ? "\"id\" and \"attrs\"" : "\"src\", \"dst\" and \"attrs\"");
         }
@@ -646,9 +417,9 @@ static int gmh_load_file(gmh_data *d, const char *dir, bool nodes, char *err, si
             gmh_node *nd = &d->nodes[d->nnodes];
             memset(nd, 0, sizeof *nd);
             if (gmh_idx_grow(d, d->nnodes + 1) != 0) GMH_FAIL("%s:%ld: out of memory", path, l.lineno);
-            nd->id = (char *)fv[0]->as.s.ptr;        /* take the string */
+            nd->id = gmh_strndup(fv[0]->as.s.ptr, fv[0]->as.s.len);   /* NUL-terminated copy */
+            if (nd->id == NULL) GMH_FAIL("%s:%ld: out of memory", path, l.lineno);
             nd->idlen = fv[0]->as.s.len;
-            *fv[0] = gm_null();
             int other = gmh_idx_insert(d, (uint32_t)d->nnodes);
             if (other != 0) {
                 char *id = nd->id;
@@ -670,8 +441,8 @@ static int gmh_load_file(gmh_data *d, const char *dir, bool nodes, char *err, si
             long s = gmh_data_find(d, fv[0]->as.s.ptr, fv[0]->as.s.len);
             long t = gmh_data_find(d, fv[1]->as.s.ptr, fv[1]->as.s.len);
             if (s < 0 || t < 0)
-                GMH_FAIL("%s:%ld: edge names unknown node \"%s\"", path, l.lineno,
-                         s < 0 ? fv[0]->as.s.ptr : fv[1]->as.s.ptr);
+                GMH_FAIL("%s:%ld: edge names unknown node \"%.*s\"", path, l.lineno,
+                         (int)fv[s < 0 ? 0 : 1]->as.s.len, fv[s < 0 ? 0 : 1]->as.s.ptr);
             e->src = (uint32_t)s;
             e->dst = (uint32_t)t;
             if (gmh_take_attrs(d, attrs, false, &e->attrs, &e->nattrs, &why) != 0)
@@ -683,19 +454,16 @@ static int gmh_load_file(gmh_data *d, const char *dir, bool nodes, char *err, si
     if (nodes && d->nnodes == 0) GMH_FAIL("%s: empty file (no node records)", path);
     fclose(l.f);
     free(l.line);
-    gmh_toks_free(&toks);
     return 0;
 fail:
     gmh_value_free(&rec);
     fclose(l.f);
     free(l.line);
-    gmh_toks_free(&toks);
     return -1;
 }
 
 int gmh_data_load(const char *dir, gmh_data *d, char *err, size_t errlen)
 {
-    cJSON_InitHooks(NULL);          /* plain malloc: see gmh.h */
     memset(d, 0, sizeof *d);
     if (gmh_load_file(d, dir, true, err, errlen) != 0 ||
         gmh_load_file(d, dir, false, err, errlen) != 0) {
@@ -733,10 +501,8 @@ void gmh_plan_preds(const gmh_plan *p, gm_pred *preds)
 
 int gmh_plan_load(const char *path, gmh_plan *p, char *err, size_t errlen)
 {
-    cJSON_InitHooks(NULL);
     memset(p, 0, sizeof *p);
     p->offset = gm_int(1);
-    gmh_toks toks = {0};
     gm_value root = gm_null();
     char *text = NULL;
     FILE *f = fopen(path, "rb");
@@ -755,8 +521,8 @@ int gmh_plan_load(const char *path, gmh_plan *p, char *err, size_t errlen)
     }
     fclose(f);
     text[len] = '\0';
-    const char *why;
-    if (gmh_parse_text(&toks, text, len, &root, &why) != 0) GMH_FAIL("%s: %s", path, why);
+    char why[256];
+    if (gmh_parse_text(text, len, &root, why, sizeof why) != 0) GMH_FAIL("%s: %s", path, why);
     if (root.type != GM_OBJECT) GMH_FAIL("%s: the plan must be a JSON object", path);
     bool dup = false;
     gm_value *na = gmh_field(&root, "numeric_attr", &dup);
@@ -786,9 +552,9 @@ int gmh_plan_load(const char *path, gmh_plan *p, char *err, size_t errlen)
             if (o == NULL || o->type != GM_STRING) GMH_FAIL("%s: filter[%zu].op must be a string", path, i);
             static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
             int op = -1;
-            for (int j = 0; j < 6; j++) if (strcmp(o->as.s.ptr, ops[j]) == 0) op = j;
-            if (op < 0) GMH_FAIL("%s: filter[%zu].op \"%s\" is not one of == != < <= > >=", path, i,
-                                 o->as.s.ptr);
+            for (int j = 0; j < 6; j++) if (gmh_str_is(&o->as.s, ops[j])) op = j;
+            if (op < 0) GMH_FAIL("%s: filter[%zu].op \"%.*s\" is not one of == != < <= > >=", path,
+                                 i, (int)o->as.s.len, o->as.s.ptr);
             if (v == NULL || v->type == GM_ARRAY || v->type == GM_OBJECT)
                 GMH_FAIL("%s: filter[%zu].value must be a scalar", path, i);
             p->filter[i].key = gmh_strndup(k->as.s.ptr, k->as.s.len);
@@ -805,21 +571,29 @@ int gmh_plan_load(const char *path, gmh_plan *p, char *err, size_t errlen)
         for (size_t i = 0; i < rm->as.a.len; i++) {
             gm_value *s = &rm->as.a.items[i];
             if (s->type != GM_STRING) GMH_FAIL("%s: remove[%zu] must be a string", path, i);
-            p->remove[i] = (char *)s->as.s.ptr;
-            *s = gm_null();
+            p->remove[i] = gmh_strndup(s->as.s.ptr, s->as.s.len);
+            if (p->remove[i] == NULL) GMH_FAIL("%s: out of memory", path);
             p->nremove++;
         }
     }
     gmh_value_free(&root);
-    gmh_toks_free(&toks);
     free(text);
     return 0;
 fail:
     gmh_value_free(&root);
-    gmh_toks_free(&toks);
     free(text);
     gmh_plan_free(p);
     return -1;
+}
+
+/* ================================================================ callgrind */
+
+void gmh_cg_dump(const char *op)
+{
+    if (!RUNNING_ON_VALGRIND) return;
+    char name[96];
+    snprintf(name, sizeof name, "op:%s", op);
+    CALLGRIND_DUMP_STATS_AT(name);
 }
 
 /* ================================================================ time */
@@ -976,8 +750,10 @@ void gmh_row_f(const char *op, const char *metric, double v, const char *unit, c
 
 void gmh_row_sum(const char *op, const gmh_sum *s)
 {
-    if (!s->has_double) gmh_row_i(op, "checksum", s->isum, "value", "exact");
-    else printf("%s,checksum,%.6f,value,exact\n", op, (double)s->isum + s->dsum);
+    char buf[64];
+    gmh_sum_text(s, buf, sizeof buf);
+    gmh_progress(op);
+    printf("%s,checksum,%s,value,exact\n", op, buf);
 }
 
 /* One CSV field: as is, or quoted (RFC 4180) when it holds a comma, quote or line break. */

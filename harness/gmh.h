@@ -4,16 +4,15 @@
 ** Every driver follows harness/PROTOCOL.md: parse the command line, load the plan and the scenario
 ** records BEFORE anything is measured, run the operations, print one CSV row per measured value.
 **
-** Only the TYPES of graphmem.h are used here (gm_value, gm_op, ...) and its static inline
-** constructors, never a graphmem function: gmh.o links without libgraphmem, so the peers and the
-** floor share the exact same records and the same predicate semantics as our backends.
+** Values, their JSON text and the filter rules are the library's (impl/src/value.h, jsoncodec.h),
+** run on plain malloc through its allocator seam (gm_plain_alloc): the records the drivers hold are
+** never counted as a store's, and every driver (ours, igraph's C peer, the raw floor) reads the
+** same records and matches predicates with the very code our backends use. The drivers link
+** libgraphmem.a for that; peer_igraph_c and raw_floor call no gm_open/gm_* graph function.
 **
-** Allocation: everything here uses plain malloc/free, never the counting allocator, so nothing
-** the harness holds is counted as the store's. cJSON is used only inside gmh_plan_load() and
-** gmh_data_load(), which point its hooks at plain malloc first (cJSON_InitHooks(NULL)). graphmem's
-** gm_open() points the same process-global hooks at gm_mem_alloc, so a driver that links graphmem
-** must load the plan and the records BEFORE its first gm_open() and never call cJSON afterwards
-** (gmh never does: the records are plain C structures, not cJSON trees).
+** Allocation: everything here uses plain malloc/free, never the counting allocator. The JSON codec
+** sets cJSON's process-global hooks to trampolines that follow the allocator of each call, so the
+** load may happen before or after gm_open(); the drivers still load everything before measuring.
 */
 #ifndef GMH_H
 #define GMH_H
@@ -22,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "graphmem.h"
+#include "value.h"
+#include <valgrind/callgrind.h>
 
 /* ---------------------------------------------------------------- command line */
 
@@ -72,8 +73,8 @@ typedef struct gmh_data {
 ** omitted, no other field is allowed; ids are non-empty); blank lines, invalid UTF-8, truncated or invalid JSON, wrong types,
 ** duplicate node ids, edges naming an unknown node, "\u0000" in a string, numbers out of double
 ** range and a nodes.jsonl without records are errors. edges.jsonl may be empty (no edges). A number
-** token without '.', 'e' or 'E' that fits int64 becomes GM_INT, any other GM_DOUBLE (as graphmem's
-** gm_value_from_json does). On error writes "FILE:LINE: reason" to err and returns -1 (d is left
+** token without '.', 'e' or 'E' that fits int64 becomes GM_INT, any other GM_DOUBLE (the library's
+** codec, gm_json_parse_a on plain malloc, parses every line). On error writes "FILE:LINE: reason" to err and returns -1 (d is left
 ** empty). */
 int gmh_data_load(const char *dir, gmh_data *d, char *err, size_t errlen);
 void gmh_data_free(gmh_data *d);
@@ -107,17 +108,31 @@ void gmh_plan_preds(const gmh_plan *p, gm_pred *preds);
 
 /* ---------------------------------------------------------------- values */
 
-void gmh_value_free(gm_value *v);      /* frees a malloc'd value tree (not graphmem's) */
-/* Compact JSON of v, malloc'd, NUL-terminated; NULL on OOM. Doubles keep a '.' or exponent. */
+/* Frees a record's value tree (gm_value_free_a on gm_plain_alloc). Predicates: gm_pred_match
+** (value.h), the library's own. */
+void gmh_value_free(gm_value *v);
+/* Compact JSON of v by the library's codec, malloc'd (free()), NUL-terminated; NULL on failure. */
 char *gmh_value_json(const gm_value *v, size_t *len);
-/* `v op c` with graphmem.h's gm_filter semantics; v == NULL means the attribute is absent. */
-bool gmh_pred_match(const gm_value *v, gm_op op, const gm_value *c);
 
 /* Sum of a numeric attribute, printed so that every system agrees: an integer when only ints were
 ** added, otherwise a decimal. Non-integral or huge doubles go to dsum. */
 typedef struct gmh_sum { int64_t isum; double dsum; bool has_double; } gmh_sum;
 void gmh_sum_add(gmh_sum *s, const gm_value *v);       /* ignores non-numeric values */
 void gmh_sum_add_number(gmh_sum *s, double d);         /* for peers that keep ints as doubles */
+
+/* neighbors checksum: the sum over visited out-edges of the target's position in nodes.jsonl
+** (= its dense handle / vertex index in every C driver), so a walk that skips reading targets
+** cannot produce it (PROTOCOL.md). */
+
+/* ---------------------------------------------------------------- callgrind */
+
+/* Around the measured window of repetition 0 of every timed operation, outside any per-item
+** loop: under `valgrind --tool=callgrind --instr-atstart=no` each operation dumps one profile,
+** "op:<op>", holding only its own instructions. Outside valgrind each is a few no-op
+** instructions (valgrind client requests); the dump's name is formatted only under valgrind. */
+#define GMH_CG_BEGIN() CALLGRIND_START_INSTRUMENTATION
+#define GMH_CG_END(op) do { CALLGRIND_STOP_INSTRUMENTATION; gmh_cg_dump(op); } while (0)
+void gmh_cg_dump(const char *op);      /* CALLGRIND_DUMP_STATS_AT("op:<op>") under valgrind */
 
 /* ---------------------------------------------------------------- time */
 
@@ -167,6 +182,14 @@ void gmh_infof(const char *key, const char *fmt, ...)
     ;
 /* time_ns best/median, ns_per_item best/median, items: from n per-rep samples (sorted in place). */
 void gmh_rows_time(const char *op, uint64_t *ns, size_t n, uint64_t items);
+
+/* Self-checks (PROTOCOL.md, "Wrong answers"): a driver that knows the right answer from the
+** records compares; on a difference it says "PROG: wrong answer: OP checksum GOT, the records give
+** WANT" on stderr, keeps printing its rows, and gmh_exit_status() turns 0 into GMH_EXIT_WRONG. */
+#define GMH_EXIT_WRONG 4
+void gmh_check_u(const char *op, uint64_t got, uint64_t want);
+void gmh_check_sum(const char *op, const gmh_sum *got, const gmh_sum *want);
+int gmh_exit_status(int status);
 
 /* Print "PROG: message" on stderr and exit(code). */
 void gmh_die(int code, const char *fmt, ...)

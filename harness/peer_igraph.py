@@ -96,11 +96,11 @@ class IGraph:
                 for k in self.keys]
         return sum(1 for vals in zip(*cols) if self.pred(*vals))
 
-    def neighbors(self, g):
-        total = 0
+    def neighbors(self, g, pos):
+        total = 0                       # vertex indexes are the file positions already
         for v in range(g.vcount()):
-            for _ in g.successors(v):
-                total += 1
+            for t in g.successors(v):
+                total += t
         return total
 
     def remove(self, g, ids):

@@ -259,6 +259,7 @@ static void pig_op_get(const pig *P, const igraph_t *g, const pig_map *m, uint64
     gmh_sum sum = {0};
     for (int r = 0; r < P->a.reps; r++) {
         gmh_sum s = {0};
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         for (size_t i = 0; i < P->d.nnodes; i++) {
             long v = pig_map_find(m, g, P->d.nodes[i].id, P->d.nodes[i].idlen);
@@ -267,6 +268,7 @@ static void pig_op_get(const pig *P, const igraph_t *g, const pig_map *m, uint64
             if (!isnan(x)) gmh_sum_add_number(&s, x);
         }
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("get");
         sum = s;
     }
     gmh_rows_time("get", ns, (size_t)P->a.reps, P->d.nnodes);
@@ -278,6 +280,7 @@ static void pig_op_column(const pig *P, const igraph_t *g, uint64_t *ns)
     gmh_sum sum = {0};
     for (int r = 0; r < P->a.reps; r++) {
         gmh_sum s = {0};
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         igraph_vector_t v;
         pig_check(igraph_vector_init(&v, 0), "igraph_vector_init");
@@ -287,6 +290,7 @@ static void pig_op_column(const pig *P, const igraph_t *g, uint64_t *ns)
             if (!isnan(VECTOR(v)[i])) gmh_sum_add_number(&s, VECTOR(v)[i]);
         igraph_vector_destroy(&v);
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("column");
         sum = s;
     }
     gmh_rows_time("column", ns, (size_t)P->a.reps, (uint64_t)igraph_vcount(g));
@@ -301,6 +305,7 @@ static void pig_op_set(const pig *P, bool batch, uint64_t *ns)
         igraph_t g;
         pig_map m;
         pig_build(P, &g, &m);
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         if (batch) pig_check(SETVANV(&g, P->num->iname, &P->batch_vec), "igraph_cattribute_VAN_setv");
         else
@@ -308,6 +313,7 @@ static void pig_op_set(const pig *P, bool batch, uint64_t *ns)
                 pig_check(SETVAN(&g, P->num->iname, P->set_vid[i], P->set_val[i]),
                           "igraph_cattribute_VAN_set");
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END(op);
         if (r == P->a.reps - 1) {
             memset(&after, 0, sizeof after);
             for (size_t i = 0; i < P->nset; i++) {
@@ -366,7 +372,7 @@ static size_t pig_filter_once(const pig *P, const igraph_t *g, pig_fpred *fp)
                 break;
             }
             }
-            ok = gmh_pred_match(pv, fp[k].p->op, &fp[k].p->value);
+            ok = gm_pred_match(pv, fp[k].p->op, &fp[k].p->value);
         }
         count += ok;
     }
@@ -386,9 +392,11 @@ static void pig_op_filter(const pig *P, const igraph_t *g, uint64_t *ns)
     }
     size_t count = 0;
     for (int r = 0; r < P->a.reps; r++) {
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         count = pig_filter_once(P, g, fp);
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("filter");
     }
     free(fp);
     gmh_info("igraph_filter", "C loop over VANV/VABV columns and per-vertex VAS (igraph C has no attribute filter)");
@@ -398,24 +406,33 @@ static void pig_op_filter(const pig *P, const igraph_t *g, uint64_t *ns)
 
 static void pig_op_neighbors(const pig *P, const igraph_t *g, uint64_t *ns)
 {
-    uint64_t sum = 0;
+    uint64_t sum = 0, items = 0;
     igraph_integer_t n = igraph_vcount(g);
     igraph_vector_int_t nb;
     pig_check(igraph_vector_int_init(&nb, 0), "igraph_vector_int_init");
     for (int r = 0; r < P->a.reps; r++) {
-        uint64_t s = 0;
+        uint64_t s = 0, it = 0;
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         for (igraph_integer_t v = 0; v < n; v++) {
             pig_check(igraph_neighbors(g, &nb, v, IGRAPH_OUT), "igraph_neighbors");
-            s += (uint64_t)igraph_vector_int_size(&nb);
+            igraph_integer_t k = igraph_vector_int_size(&nb);
+            /* read every target: vertex indexes are file positions (pig_build) */
+            for (igraph_integer_t j = 0; j < k; j++) s += (uint64_t)VECTOR(nb)[j];
+            it += (uint64_t)k;
         }
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("neighbors");
         sum = s;
+        items = it;
     }
     igraph_vector_int_destroy(&nb);
     gmh_info("igraph_neighbors", "igraph_neighbors(IGRAPH_OUT) per vertex");
-    gmh_rows_time("neighbors", ns, (size_t)P->a.reps, (uint64_t)n);
+    gmh_rows_time("neighbors", ns, (size_t)P->a.reps, items);
     gmh_row_u("neighbors", "checksum", sum, "value", "exact");
+    uint64_t expect = 0;
+    for (size_t i = 0; i < P->d.nedges; i++) expect += P->d.edges[i].dst;
+    gmh_check_u("neighbors", sum, expect);
 }
 
 static void pig_op_remove(const pig *P, uint64_t *ns)
@@ -425,16 +442,19 @@ static void pig_op_remove(const pig *P, uint64_t *ns)
         igraph_t g;
         pig_map m;
         pig_build(P, &g, &m);
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         pig_check(igraph_delete_vertices(&g, igraph_vss_vector(&P->rm)), "igraph_delete_vertices");
         pig_map_build(&m, &g);                   /* vertex indexes changed */
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("remove");
         left = igraph_vcount(&g);
         pig_destroy(&g, &m);
     }
     gmh_info("igraph_remove", "one igraph_delete_vertices call + rebuild of the name table");
     gmh_rows_time("remove", ns, (size_t)P->a.reps, P->plan.nremove);
     gmh_row_u("remove", "checksum", (uint64_t)left, "value", "exact");
+    gmh_check_u("remove", (uint64_t)left, P->d.nnodes - P->plan.nremove);
 }
 
 /* ---------------------------------------------------------------- main */
@@ -508,9 +528,11 @@ int main(int argc, char **argv)
     pig_map m;
     gmh_memsnap snap;
     gmh_memsnap_before(&snap);
+    GMH_CG_BEGIN();
     t0 = gmh_now_ns();
     pig_build(&P, &g, &m);
     ns[0] = gmh_now_ns() - t0;
+    GMH_CG_END("build");
     gmh_memsnap_after_print("build", &snap);
     gmh_infof("id_table_bytes", "%zu", m.cap * sizeof *m.slot);
     for (int r = 1; r < P.a.reps; r++) {
@@ -541,5 +563,5 @@ int main(int argc, char **argv)
     free(P.eattr);
     gmh_data_free(&P.d);
     gmh_plan_free(&P.plan);
-    return fflush(stdout) == 0 ? 0 : 1;
+    return gmh_exit_status(fflush(stdout) == 0 ? 0 : 1);
 }

@@ -50,11 +50,11 @@ class NetworkX:
             return sum(1 for _, d in g.nodes(data=True) if pred(d.get(k0, m), d.get(k1, m)))
         return sum(1 for _, d in g.nodes(data=True) if pred(*(d.get(k, m) for k in keys)))
 
-    def neighbors(self, g):
+    def neighbors(self, g, pos):
         total = 0
         for n in g:
-            for _ in g.successors(n):
-                total += 1
+            for t in g.successors(n):
+                total += pos[t]
         return total
 
     def remove(self, g, ids):

@@ -128,13 +128,20 @@ def compile_predicate(filt):
     """The plan's filter as one Python expression over positional values, as a user would
     write it by hand (e.g. `a0 == "engineer" and (type(a1) in NUM and a1 > 100000)`).
     Returns (keys, function of one value per key, MISSING for an absent key).
-    Semantics (PROTOCOL.md, 'Operations', the same as gmh_pred_match): an absent key
-    matches nothing; a value of another type (null included) matches only `!=`."""
+    Semantics (PROTOCOL.md, 'Operations', the library's gm_pred_match): an absent key
+    matches nothing; a value of another type (null included) matches only `!=`; a null
+    constant equals a stored null, so `<=` and `>=` hold for it and `<`, `>` do not."""
     keys = list(dict.fromkeys(p["key"] for p in filt))
     terms = []
     for p in filt:
         a, want, op = f"a{keys.index(p['key'])}", p["value"], p["op"]
-        typed = f"type({a}) is str" if isinstance(want, str) else f"type({a}) in NUM"
+        if want is None:                # Python cannot order None: spell null out
+            terms.append({"==": f"{a} is None", "<=": f"{a} is None", ">=": f"{a} is None",
+                          "!=": f"({a} is not MISSING and {a} is not None)",
+                          "<": "False", ">": "False"}[op])
+            continue
+        typed = (f"type({a}) is str" if isinstance(want, str) else
+                 f"type({a}) is bool" if isinstance(want, bool) else f"type({a}) in NUM")
         if op == "!=":
             terms.append(f"({a} is not MISSING and (not ({typed}) or {a} != {want!r}))")
         elif op == "==" and isinstance(want, str):
@@ -262,8 +269,12 @@ def run(System):
     ns, s = timed(reps, lambda: system.filter(g, plan["filter"]))
     out.times("filter", ns, len(ids))
     out.row("filter", "checksum", s, "value", "exact")
-    ns, s = timed(reps, lambda: system.neighbors(g))
-    out.times("neighbors", ns, len(edges))
+    # neighbors: every target is read; the checksum sums the targets' positions in nodes.jsonl
+    # (pos maps an id to it; igraph's vertex indexes are those positions already), and items
+    # are the edges the walk visited: the graph's own edge count, as it visits every node.
+    pos = {n: i for i, n in enumerate(ids)}
+    ns, s = timed(reps, lambda: system.neighbors(g, pos))
+    out.times("neighbors", ns, system.edge_count(g))
     out.row("neighbors", "checksum", s, "value", "exact")
     ns, s = timed(reps, lambda h: system.remove(h, plan["remove"]), fresh)
     out.times("remove", ns, len(plan["remove"]))

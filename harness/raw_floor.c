@@ -490,6 +490,7 @@ static void raw_op_get(const raw_run *R, const raw_graph *g, const raw_col *c, u
     gmh_sum sum = {0};
     for (int r = 0; r < R->a.reps; r++) {
         gmh_sum s = {0};
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         for (size_t i = 0; i < R->d.nnodes; i++) {
             long idx = raw_find(g, R->d.nodes[i].id, R->d.nodes[i].idlen);
@@ -498,6 +499,7 @@ static void raw_op_get(const raw_run *R, const raw_graph *g, const raw_col *c, u
             if (raw_col_get(c, (size_t)idx, &v)) gmh_sum_add(&s, &v);
         }
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("get");
         sum = s;
     }
     gmh_rows_time("get", ns, (size_t)R->a.reps, R->d.nnodes);
@@ -509,9 +511,11 @@ static void raw_op_column(const raw_run *R, const raw_graph *g, const raw_col *c
     gmh_sum sum = {0};
     for (int r = 0; r < R->a.reps; r++) {
         gmh_sum s = {0};
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         raw_sum_col(g, c, &s);
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("column");
         sum = s;
     }
     gmh_rows_time("column", ns, (size_t)R->a.reps, g->n);
@@ -573,6 +577,7 @@ static void raw_op_set(const raw_run *R, bool batch, uint64_t *ns)
         raw_graph g;
         raw_build(&g, &R->d);
         raw_col *c = raw_ncol(&g, R->plan.numeric_attr);
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         bool ok;
         if (batch) ok = raw_set_values(c, R->set_idx, R->set_val, R->nset, true);
@@ -582,6 +587,7 @@ static void raw_op_set(const raw_run *R, bool batch, uint64_t *ns)
                 ok = raw_set_values(c, &R->set_idx[k], &R->set_val[k], 1, false);
         }
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END(op);
         if (!ok) gmh_die(1, "%s: column \"%s\" cannot take these values in place", op, c->key);
         memset(&after, 0, sizeof after);
         for (size_t k = 0; k < R->nset; k++) {
@@ -592,6 +598,7 @@ static void raw_op_set(const raw_run *R, bool batch, uint64_t *ns)
     }
     gmh_rows_time(op, ns, (size_t)R->a.reps, R->nset);
     gmh_row_sum(op, &after);
+    gmh_check_sum(op, &after, &R->set_expect);
 }
 
 static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
@@ -602,6 +609,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
     if (cols == NULL || dm == NULL) gmh_die(1, "out of memory");
     for (size_t k = 0; k < nf; k++) cols[k] = raw_ncol(g, R->plan.filter[k].key);
     for (int r = 0; r < R->a.reps; r++) {
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         size_t cnt = 0;
         bool none = false;
@@ -611,7 +619,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
             if (c->kind == RAW_DICT)
                 for (size_t j = 0; j < c->ndict; j++) {
                     gm_value v = gm_strn(c->arena + c->offs[j], c->offs[j + 1] - c->offs[j]);
-                    dm[k][j] = gmh_pred_match(&v, R->plan.filter[k].op, &R->plan.filter[k].value);
+                    dm[k][j] = gm_pred_match(&v, R->plan.filter[k].op, &R->plan.filter[k].value);
                 }
         }
         for (size_t i = 0; !none && i < g->n; i++) {
@@ -637,12 +645,13 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
                     continue;
                 }
                 gm_value v;
-                ok = gmh_pred_match(raw_col_get(c, i, &v) ? &v : NULL, R->plan.filter[k].op,
+                ok = gm_pred_match(raw_col_get(c, i, &v) ? &v : NULL, R->plan.filter[k].op,
                                     &R->plan.filter[k].value);
             }
             cnt += ok;
         }
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("filter");
         count = cnt;
     }
     free(cols);
@@ -653,21 +662,32 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
 
 static void raw_op_neighbors(const raw_run *R, const raw_graph *g, uint64_t *ns)
 {
-    uint64_t sum = 0;
+    uint64_t sum = 0, items = 0;
     for (int r = 0; r < R->a.reps; r++) {
-        uint64_t s = 0;
+        uint64_t s = 0, it = 0;
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
+        /* read every target (a u32 node index = its file position); an edge is dead when an end is */
         for (size_t i = 0; i < g->n; i++) {
-            if (g->dead == NULL) { s += g->out_off[i + 1] - g->out_off[i]; continue; }
+            if (g->dead == NULL) {
+                for (uint32_t p = g->out_off[i]; p < g->out_off[i + 1]; p++) s += g->targets[p];
+                it += g->out_off[i + 1] - g->out_off[i];
+                continue;
+            }
             if (raw_bit(g->dead, i)) continue;
             for (uint32_t p = g->out_off[i]; p < g->out_off[i + 1]; p++)
-                s += !raw_bit(g->dead, g->targets[p]);
+                if (!raw_bit(g->dead, g->targets[p])) { s += g->targets[p]; it++; }
         }
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("neighbors");
         sum = s;
+        items = it;
     }
-    gmh_rows_time("neighbors", ns, (size_t)R->a.reps, g->live);
+    gmh_rows_time("neighbors", ns, (size_t)R->a.reps, items);
     gmh_row_u("neighbors", "checksum", sum, "value", "exact");
+    uint64_t expect = 0;
+    for (size_t i = 0; i < R->d.nedges; i++) expect += R->d.edges[i].dst;
+    gmh_check_u("neighbors", sum, expect);
 }
 
 static void raw_op_remove(const raw_run *R, uint64_t *ns)
@@ -676,16 +696,19 @@ static void raw_op_remove(const raw_run *R, uint64_t *ns)
     for (int r = 0; r < R->a.reps; r++) {
         raw_graph g;
         raw_build(&g, &R->d);
+        if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
         if (g.dead == NULL) g.dead = raw_alloc(raw_bm(g.n), true);
         for (size_t k = 0; k < R->plan.nremove; k++)
             if (!raw_bit(g.dead, R->rm[k])) { raw_setbit(g.dead, R->rm[k]); g.live--; }
         ns[r] = gmh_now_ns() - t0;
+        if (r == 0) GMH_CG_END("remove");
         left = g.live;
         raw_destroy(&g);
     }
     gmh_rows_time("remove", ns, (size_t)R->a.reps, R->plan.nremove);
     gmh_row_u("remove", "checksum", left, "value", "exact");
+    gmh_check_u("remove", left, R->d.nnodes - R->plan.nremove);
 }
 
 /* ---------------------------------------------------------------- main */
@@ -726,6 +749,7 @@ int main(int argc, char **argv)
                            (off.type == GM_INT ? (double)off.as.i : off.as.d));
         R.set_idx[R.nset] = (uint32_t)i;
         R.set_val[R.nset++] = nv;
+        gmh_sum_add(&R.set_expect, &nv);
     }
     for (size_t i = 0; i < R.plan.nremove; i++) {
         long idx = gmh_data_find(d, R.plan.remove[i], strlen(R.plan.remove[i]));
@@ -752,9 +776,11 @@ int main(int argc, char **argv)
     size_t live0 = raw_mem.live;
     uint64_t n0 = raw_mem.nalloc;
     raw_mem.peak = raw_mem.live;
+    GMH_CG_BEGIN();
     t0 = gmh_now_ns();
     raw_build(&g, d);
     ns[0] = gmh_now_ns() - t0;
+    GMH_CG_END("build");
     gmh_memsnap_after_print("build", &snap);
     gmh_row_u("build", "heap_live_bytes", raw_mem.live - live0, "B", "exact");
     gmh_row_u("build", "heap_peak_bytes", raw_mem.peak - live0, "B", "exact");
@@ -805,5 +831,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "raw_floor: %zu counted bytes still live at exit\n", raw_mem.live);
         return 1;
     }
-    return fflush(stdout) == 0 ? 0 : 1;
+    return gmh_exit_status(fflush(stdout) == 0 ? 0 : 1);
 }

@@ -246,9 +246,9 @@ def _check_plan(path, plan, nodes):
     for p in plan["filter"]:
         if (not isinstance(p, dict) or set(p) != {"key", "op", "value"}
                 or not isinstance(p["key"], str) or p["op"] not in FILTER_OPS
-                or not isinstance(p["value"], (str, int, float)) or isinstance(p["value"], bool)):
+                or not (p["value"] is None or isinstance(p["value"], (str, int, float)))):
             raise _bad(path, 0, f"bad filter predicate {p!r}: want {{key, op in {FILTER_OPS}, "
-                                "value string or number}")
+                                "value a scalar: string, number, bool or null}")
     if not is_int(plan["set_value_offset"]):
         raise _bad(path, 0, "set_value_offset must be an integer")
     ids = {n for n, _ in nodes}

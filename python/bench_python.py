@@ -17,7 +17,7 @@ NetworkX and igraph peers, so every figure is measured exactly as theirs:
   set        g.nodes[n][attr] = v for every node
   batch-set  direct: g.set_batch(attr, ids, values); layered: none (the baseline had none)
   filter     g.filter((key, op, value), ...) -> len
-  neighbors  sum over n in g of len(g.neighbors(n)), one id at a time
+  neighbors  for n in g: for t in g.neighbors(n): sum of pos[t] (t's position in nodes.jsonl)
   remove     g.remove_nodes_from(ids) (layered: remove_node in a loop)
 Extra rows after peerlib's (ours only, exact, from a separate build in the same process):
   build,heap_live_bytes / heap_peak_bytes / num_allocs   the counting allocator (store only)
@@ -142,11 +142,11 @@ class _Graphmem:
     def filter(self, g, filt):
         return len(g.filter(*self.preds))
 
-    def neighbors(self, g):
+    def neighbors(self, g, pos):
         total = 0
         for n in g:
-            for _ in g.neighbors(n):
-                total += 1
+            for t in g.neighbors(n):
+                total += pos[t]
         return total
 
     def remove(self, g, ids):

@@ -161,18 +161,27 @@ def test_generator_is_byte_identical_across_runs(generated, tmp_path):
 # --- the orchestrator, with a fake driver whose behaviour the test picks ---
 
 FAKE = r'''
-import os, sys, time
+import argparse, json, os, sys, time
+sys.path.insert(0, os.environ["FAKE_HARNESS"])
+import expected, scenario
+ap = argparse.ArgumentParser()
+for k in ("--scenario", "--plan", "--system", "--reps"):
+    ap.add_argument(k)
+args = ap.parse_args()
+nodes, edges = scenario.load(args.scenario)
+want = expected.checksums(nodes, edges, json.load(open(args.plan)))
 mode = os.environ.get("FAKE_MODE", "ok")
 if mode == "fail":
     sys.exit("fake: failing on purpose")
 if mode == "sleep":
     open(os.environ["FAKE_STARTED"], "w").close()
     time.sleep(60)
-s = os.environ.get("FAKE_SUM", "7")
 t = os.environ.get("FAKE_TIME", "100")
 print(f"build,time_ns,{t},ns,best\nbuild,time_ns,{t},ns,median\nbuild,mallinfo_bytes,1000,B,exact")
-for op in ("get", "column", "filter", "neighbors", "remove"):
-    print(f"{op},checksum,{s},value,exact")
+for op in ("get", "column", "filter", "neighbors", "remove"):   # right unless FAKE_SUM
+    print(f"{op},checksum,{os.environ.get('FAKE_SUM', want[op])},value,exact")
+if mode == "selfwrong":   # a driver whose own check failed: every row printed, then status 4
+    sys.exit(4)
 if mode == "garbage":
     print("get,time_ns,fast,ns,best")
 '''
@@ -191,7 +200,7 @@ def bench(tiny, tmp_path):
                        *extra]
         for s in systems:
             cmd += ["--driver", f"{s}={PY} {fake}"]
-        e = {**os.environ, **(env or {})}
+        e = {**os.environ, "FAKE_HARNESS": HARNESS, **(env or {})}
         if not wait:
             return subprocess.Popen(cmd, env=e, stderr=subprocess.PIPE, start_new_session=True)
         return subprocess.run(cmd, env=e, capture_output=True, text=True)
@@ -210,8 +219,10 @@ def test_failed_or_invalid_driver_leaves_results_untouched(bench, tmp_path):
     before = bench.out.read_bytes()
     for env, words in [({"FAKE_MODE": "fail"}, "failing on purpose"),
                        ({"FAKE_MODE": "garbage"}, "want unit ns"),
-                       # new peers rows against the kept phase-0 rows of the same inputs
-                       ({"FAKE_SUM": "8"}, "checksums disagree")]:
+                       # a checksum the scenario files do not give
+                       ({"FAKE_SUM": "8"}, "wrong checksum"),
+                       # exit 4 with right checksums: the driver's check and ours disagree
+                       ({"FAKE_MODE": "selfwrong"}, "driver reported a wrong answer")]:
         p = bench("peers", env)
         assert p.returncode == 1 and words in p.stderr, p.stderr
         assert bench.out.read_bytes() == before
@@ -254,7 +265,8 @@ def test_rerunning_a_phase_keeps_the_other_phases(bench):
     assert [r for r in after if r["phase"] == "0"] == phase0
     peers = [r for r in after if r["phase"] == "peers" and r["metric"] == "time_ns"]
     assert peers and {r["value"] for r in peers} == {"200"}
-    assert len([r for r in after if r["system"] == "plan"]) == 5      # replaced, not appended
+    # 5 plan choices + 7 expected checksums, replaced, not appended
+    assert len([r for r in after if r["system"] == "plan"]) == 12
 
 
 # --- the real Python peers on the tiny scenario ---

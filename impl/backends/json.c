@@ -13,7 +13,7 @@
 */
 #include <string.h>
 #include "rowstore.h"
-#include "value.h"
+#include "jsoncodec.h"
 
 typedef struct json_graph {
     rs_store rs;

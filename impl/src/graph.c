@@ -11,7 +11,7 @@
 #include <string.h>
 #include "backend.h"
 #include "map.h"
-#include "value.h"
+#include "jsoncodec.h"
 
 static const gm_backend *const gm_backends[] = {
     &gm_json_backend,

@@ -5,13 +5,20 @@
 ** A deep copy allocates one block per non-empty string, per non-empty array (its items) and two
 ** per non-empty object (keys, values); empty strings point at a static "" and own nothing, so
 ** gm_value_free() frees a payload only when its length is non-zero. gm_value_payload_bytes()
-** mirrors exactly what gm_value_copy() requests. JSON conversion lives in json.c.
+** mirrors exactly what gm_value_copy() requests. JSON conversion lives in jsoncodec.c.
+** Allocation goes through a gm_allocator (value.h): the counting allocator for the library, plain
+** malloc for the harness; the code is the same.
 */
 #include "backend.h"
 #include "value.h"
+#include "jsoncodec.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+const gm_allocator gm_counting_alloc = { gm_mem_alloc, gm_mem_free };
+const gm_allocator gm_plain_alloc = { malloc, free };
 
 static const char gm_empty_str[1] = "";
 
@@ -72,10 +79,10 @@ gm_status gm_value_check(const gm_value *v)
 
 /* ---------------------------------------------------------------- copy / free */
 
-static bool gm_str_copy(gm_str *dst, const gm_str *src)
+static bool gm_str_copy(const gm_allocator *a, gm_str *dst, const gm_str *src)
 {
     if (src->len == 0) { dst->ptr = gm_empty_str; dst->len = 0; return true; }
-    char *p = gm_mem_alloc(src->len);
+    char *p = a->alloc(src->len);
     if (p == NULL) return false;
     memcpy(p, src->ptr, src->len);
     dst->ptr = p;
@@ -83,31 +90,31 @@ static bool gm_str_copy(gm_str *dst, const gm_str *src)
     return true;
 }
 
-static void gm_str_free(gm_str *s)
+static void gm_str_free(const gm_allocator *a, gm_str *s)
 {
-    if (s->len > 0) gm_mem_free((void *)s->ptr);
+    if (s->len > 0) a->free((void *)s->ptr);
     s->ptr = gm_empty_str;
     s->len = 0;
 }
 
-void gm_value_free(gm_value *v)
+void gm_value_free_a(const gm_allocator *a, gm_value *v)
 {
     if (v == NULL) return;
     switch (v->type) {
     case GM_STRING:
-        gm_str_free(&v->as.s);
+        gm_str_free(a, &v->as.s);
         break;
     case GM_ARRAY:
-        for (size_t i = 0; i < v->as.a.len; i++) gm_value_free(&v->as.a.items[i]);
-        gm_mem_free(v->as.a.items);
+        for (size_t i = 0; i < v->as.a.len; i++) gm_value_free_a(a, &v->as.a.items[i]);
+        a->free(v->as.a.items);
         break;
     case GM_OBJECT:
         for (size_t i = 0; i < v->as.o.len; i++) {
-            gm_str_free(&v->as.o.keys[i]);
-            gm_value_free(&v->as.o.vals[i]);
+            gm_str_free(a, &v->as.o.keys[i]);
+            gm_value_free_a(a, &v->as.o.vals[i]);
         }
-        gm_mem_free(v->as.o.keys);
-        gm_mem_free(v->as.o.vals);
+        a->free(v->as.o.keys);
+        a->free(v->as.o.vals);
         break;
     default:
         break;
@@ -115,16 +122,18 @@ void gm_value_free(gm_value *v)
     *v = gm_null();
 }
 
+void gm_value_free(gm_value *v) { gm_value_free_a(&gm_counting_alloc, v); }
+
 /* Copy a checked value. On failure *dst is left freeable: containers count only the members
 ** copied so far, so one gm_value_free() on the caller's side undoes everything. */
-static bool gm_value_copy_rec(gm_value *dst, const gm_value *src)
+static bool gm_value_copy_rec(const gm_allocator *a, gm_value *dst, const gm_value *src)
 {
     size_t n;
 
     *dst = gm_null();
     switch (src->type) {
     case GM_STRING:
-        if (!gm_str_copy(&dst->as.s, &src->as.s)) return false;
+        if (!gm_str_copy(a, &dst->as.s, &src->as.s)) return false;
         dst->type = GM_STRING;
         return true;
     case GM_ARRAY:
@@ -134,9 +143,9 @@ static bool gm_value_copy_rec(gm_value *dst, const gm_value *src)
         dst->as.a.len = 0;
         if (n == 0) return true;
         if (n > SIZE_MAX / sizeof(gm_value)) return false;
-        if ((dst->as.a.items = gm_mem_alloc(n * sizeof(gm_value))) == NULL) return false;
+        if ((dst->as.a.items = a->alloc(n * sizeof(gm_value))) == NULL) return false;
         for (size_t i = 0; i < n; i++) {
-            bool ok = gm_value_copy_rec(&dst->as.a.items[i], &src->as.a.items[i]);
+            bool ok = gm_value_copy_rec(a, &dst->as.a.items[i], &src->as.a.items[i]);
             dst->as.a.len = i + 1;                 /* item i is freeable even when partial */
             if (!ok) return false;
         }
@@ -149,12 +158,12 @@ static bool gm_value_copy_rec(gm_value *dst, const gm_value *src)
         dst->as.o.len = 0;
         if (n == 0) return true;
         if (n > SIZE_MAX / sizeof(gm_value)) return false;
-        if ((dst->as.o.keys = gm_mem_alloc(n * sizeof(gm_str))) == NULL) return false;
-        if ((dst->as.o.vals = gm_mem_alloc(n * sizeof(gm_value))) == NULL) return false;
+        if ((dst->as.o.keys = a->alloc(n * sizeof(gm_str))) == NULL) return false;
+        if ((dst->as.o.vals = a->alloc(n * sizeof(gm_value))) == NULL) return false;
         for (size_t i = 0; i < n; i++) {
             dst->as.o.vals[i] = gm_null();
-            bool ok = gm_str_copy(&dst->as.o.keys[i], &src->as.o.keys[i]);
-            if (ok) ok = gm_value_copy_rec(&dst->as.o.vals[i], &src->as.o.vals[i]);
+            bool ok = gm_str_copy(a, &dst->as.o.keys[i], &src->as.o.keys[i]);
+            if (ok) ok = gm_value_copy_rec(a, &dst->as.o.vals[i], &src->as.o.vals[i]);
             else dst->as.o.keys[i].len = 0;
             dst->as.o.len = i + 1;
             if (!ok) return false;
@@ -166,19 +175,24 @@ static bool gm_value_copy_rec(gm_value *dst, const gm_value *src)
     }
 }
 
-gm_status gm_value_copy(gm_value *dst, const gm_value *src)
+gm_status gm_value_copy_a(const gm_allocator *a, gm_value *dst, const gm_value *src)
 {
     gm_value tmp;
 
     if (dst == NULL) return GM_EINVAL;
     if (gm_value_check(src) != GM_OK) { *dst = gm_null(); return GM_EINVAL; }
-    if (!gm_value_copy_rec(&tmp, src)) {     /* tmp first: dst may alias src */
-        gm_value_free(&tmp);
+    if (!gm_value_copy_rec(a, &tmp, src)) {     /* tmp first: dst may alias src */
+        gm_value_free_a(a, &tmp);
         *dst = gm_null();
         return GM_ENOMEM;
     }
     *dst = tmp;
     return GM_OK;
+}
+
+gm_status gm_value_copy(gm_value *dst, const gm_value *src)
+{
+    return gm_value_copy_a(&gm_counting_alloc, dst, src);
 }
 
 size_t gm_value_payload_bytes(const gm_value *v)
@@ -329,7 +343,7 @@ gm_status gm_list_push(gm_list *l, uint32_t x)
     return GM_OK;
 }
 
-/* ---------------------------------------------------------------- JSON (json.c does the work) */
+/* ---------------------------------------------------------------- JSON (jsoncodec.c does the work) */
 
 gm_status gm_value_from_json(const char *text, size_t len, gm_value *out, char *err, size_t errlen)
 {

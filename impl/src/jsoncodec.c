@@ -1,5 +1,5 @@
 /*
-** json.c: the JSON codec, gm_value <-> text through cJSON (the library phase 0 really used).
+** jsoncodec.c: the JSON codec, gm_value <-> text through cJSON (the library phase 0 really used).
 **
 ** cJSON does the parsing and printing; this file adds what cJSON cannot do for our values:
 **  - exact int64: cJSON keeps numbers only as double, so the number tokens of the text are
@@ -12,11 +12,14 @@
 **    ".0" appended when it would otherwise read back as an int.
 ** Limits inherited from cJSON 1.7.15: nesting deeper than 1000 and number tokens longer than 63
 ** characters are rejected as GM_EJSON.
-** All cJSON memory goes through gm_mem (gm_json_hooks_install), so its printed buffer is freed
-** with gm_mem_free(); the hook also records allocation failure, because cJSON reports an
+** All cJSON memory goes through the allocator of the current call (jsoncodec.h: the counting
+** allocator for the library, malloc for the harness): cJSON's hooks are process-global plain
+** function pointers without context, so they are trampolines to gm_json_cur, which every
+** parse/print sets on entry (a cJSON tree never outlives its call, so it is freed by the allocator
+** that made it). The hook also records allocation failure, because cJSON reports an
 ** out-of-memory parse the same way as a syntax error (NULL).
 */
-#include "value.h"
+#include "jsoncodec.h"
 
 #include <cjson/cJSON.h>
 
@@ -28,20 +31,23 @@
 #include <string.h>
 
 static _Thread_local bool gm_json_oom;
+static _Thread_local const gm_allocator *gm_json_cur = &gm_counting_alloc;
 
 static void *gm_json_alloc(size_t n)
 {
-    void *p = gm_mem_alloc(n);
+    void *p = gm_json_cur->alloc(n);
     if (p == NULL) gm_json_oom = true;
     return p;
 }
+
+static void gm_json_free(void *p) { gm_json_cur->free(p); }
 
 void gm_json_hooks_install(void)
 {
     static bool done;
     if (done) return;
     /* Non-malloc hooks make cJSON drop realloc and use alloc + copy + free: all of it counted. */
-    cJSON_Hooks hooks = { gm_json_alloc, gm_mem_free };
+    cJSON_Hooks hooks = { gm_json_alloc, gm_json_free };
     cJSON_InitHooks(&hooks);
     done = true;
 }
@@ -190,7 +196,7 @@ static bool gm_json_str(gm_str *dst, const char *s)
     dst->ptr = "";
     dst->len = 0;
     if (n == 0) return true;
-    char *p = gm_mem_alloc(n);
+    char *p = gm_json_cur->alloc(n);
     if (p == NULL) return false;
     memcpy(p, s, n);
     dst->ptr = p;
@@ -237,7 +243,7 @@ static gm_status gm_json_conv(const cJSON *node, gm_value *out, gm_json_cursor *
         out->as.a.items = NULL;
         out->as.a.len = 0;
         if (n == 0) return GM_OK;
-        if ((out->as.a.items = gm_mem_alloc(n * sizeof(gm_value))) == NULL) return GM_ENOMEM;
+        if ((out->as.a.items = gm_json_cur->alloc(n * sizeof(gm_value))) == NULL) return GM_ENOMEM;
         for (c = node->child; c != NULL && rc == GM_OK; c = c->next, i++) {
             rc = gm_json_conv(c, &out->as.a.items[i], cur, err, errlen);
             out->as.a.len = i + 1;
@@ -250,8 +256,8 @@ static gm_status gm_json_conv(const cJSON *node, gm_value *out, gm_json_cursor *
         out->as.o.vals = NULL;
         out->as.o.len = 0;
         if (n == 0) return GM_OK;
-        if ((out->as.o.keys = gm_mem_alloc(n * sizeof(gm_str))) == NULL) return GM_ENOMEM;
-        if ((out->as.o.vals = gm_mem_alloc(n * sizeof(gm_value))) == NULL) return GM_ENOMEM;
+        if ((out->as.o.keys = gm_json_cur->alloc(n * sizeof(gm_str))) == NULL) return GM_ENOMEM;
+        if ((out->as.o.vals = gm_json_cur->alloc(n * sizeof(gm_value))) == NULL) return GM_ENOMEM;
         for (c = node->child; c != NULL && rc == GM_OK; c = c->next, i++) {
             out->as.o.vals[i] = gm_null();
             if (!gm_json_str(&out->as.o.keys[i], c->string)) rc = GM_ENOMEM;
@@ -263,12 +269,14 @@ static gm_status gm_json_conv(const cJSON *node, gm_value *out, gm_json_cursor *
     return gm_json_err(err, errlen, GM_EJSON, "invalid JSON: unexpected cJSON node");
 }
 
-gm_status gm_json_parse(const char *text, size_t len, gm_value *out, char *err, size_t errlen)
+gm_status gm_json_parse_a(const gm_allocator *a, const char *text, size_t len, gm_value *out,
+                          char *err, size_t errlen)
 {
     const char *end = NULL;
     gm_status rc;
 
     gm_json_hooks_install();
+    gm_json_cur = a;
     *out = gm_null();
     if (err != NULL && errlen > 0) err[0] = '\0';
 
@@ -288,10 +296,15 @@ gm_status gm_json_parse(const char *text, size_t len, gm_value *out, char *err, 
         gm_json_cursor cur = { text, text, text + len };
         rc = gm_json_conv(root, out, &cur, err, errlen);
         if (rc == GM_ENOMEM) gm_json_err(err, errlen, rc, "out of memory parsing JSON");
-        if (rc != GM_OK) gm_value_free(out);
+        if (rc != GM_OK) gm_value_free_a(a, out);
     }
     cJSON_Delete(root);
     return rc;
+}
+
+gm_status gm_json_parse(const char *text, size_t len, gm_value *out, char *err, size_t errlen)
+{
+    return gm_json_parse_a(&gm_counting_alloc, text, len, out, err, errlen);
 }
 
 /* ---------------------------------------------------------------- gm_value -> cJSON tree -> text */
@@ -304,9 +317,9 @@ static const char *gm_json_cstr(gm_json_scratch *s, const gm_str *str)
     if (str->len >= s->cap) {
         size_t cap = s->cap * 2 > str->len + 1 ? s->cap * 2 : str->len + 1;
         if (cap < 64) cap = 64;
-        char *b = gm_mem_alloc(cap);
+        char *b = gm_json_cur->alloc(cap);
         if (b == NULL) return NULL;
-        gm_mem_free(s->buf);
+        gm_json_cur->free(s->buf);
         s->buf = b;
         s->cap = cap;
     }
@@ -373,15 +386,16 @@ fail:
     return NULL;
 }
 
-gm_status gm_json_print(const gm_value *v, char **out, size_t *len)
+gm_status gm_json_print_a(const gm_allocator *a, const gm_value *v, char **out, size_t *len)
 {
     gm_json_scratch s = { NULL, 0 };
 
     gm_json_hooks_install();
+    gm_json_cur = a;
     *out = NULL;
     *len = 0;
     cJSON *root = gm_json_build(v, &s);
-    gm_mem_free(s.buf);
+    a->free(s.buf);
     if (root == NULL) return GM_ENOMEM;
     char *text = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
@@ -389,4 +403,9 @@ gm_status gm_json_print(const gm_value *v, char **out, size_t *len)
     *out = text;
     *len = strlen(text);
     return GM_OK;
+}
+
+gm_status gm_json_print(const gm_value *v, char **out, size_t *len)
+{
+    return gm_json_print_a(&gm_counting_alloc, v, out, len);
 }
