@@ -13,7 +13,7 @@ GATE = os.path.join(ROOT, "harness", "gate.py")
 FIXTURE = os.path.join(ROOT, "harness", "tests", "fixtures", "results.csv")
 TINY = os.path.join(ROOT, "build", "scenarios", "tiny")
 BUDGETS = os.path.join(ROOT, "scenarios", "budgets.csv")
-HEADER = "scenario,system,operation,metric,budget,tolerance,why\n"
+HEADER = "scenario,system,operation,metric,bound,budget,tolerance,why\n"
 CLOSING = re.compile(r"^gate: (\d+) passed, (\d+) failed$")
 
 
@@ -31,8 +31,11 @@ def closing(out):
 
 
 def budget_file(tmp_path, rows):
+    """rows of (scenario, system, op, metric, budget, tolerance, why), bound max, or with the
+    bound given as a 5th field before the budget (8 fields)."""
     p = tmp_path / "budgets.csv"
-    p.write_text(HEADER + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    full = [r if len(r) == 8 else (*r[:4], "max", *r[4:]) for r in rows]
+    p.write_text(HEADER + "".join(",".join(map(str, r)) + "\n" for r in full))
     return str(p)
 
 
@@ -96,14 +99,13 @@ def test_fixture_known_phase_order_break_is_listed_not_failed(tmp_path):
         w.writeheader()
         w.writerows(rows)
     b = tmp_path / "budgets.csv"
-    b.write_text("scenario,system,operation,metric,budget,tolerance,why\n"
-                 "groggy-10k,native,build,phase_order,known,,boxes outweigh text\n")
+    b.write_text(HEADER + "groggy-10k,native,build,phase_order,known,,,boxes outweigh text\n")
     rc, out, _ = gate("--from-results", str(p), "--scenario", "groggy-10k",
                       "--checks", "order", "--budgets", str(b))
     assert rc == 0, out
     assert "KNOWN" in out and "boxes outweigh text" in out
     # native < json fails without the acknowledgement, and columnar < native is still checked
-    b.write_text("scenario,system,operation,metric,budget,tolerance,why\n")
+    b.write_text(HEADER)
     rc, out, _ = gate("--from-results", str(p), "--scenario", "groggy-10k",
                       "--checks", "order", "--budgets", str(b))
     assert rc == 1 and "native holds no fewer bytes than json" in out
@@ -136,7 +138,8 @@ def tiny_results(tmp_path_factory):
 
 def test_tiny_lowered_budget_fails(tmp_path, tiny_results):
     _, proposed = tiny_results
-    scn, system, op, metric, value, tol, why = next(csv.reader(proposed[:1]))
+    scn, system, op, metric, bound, value, tol, why = next(csv.reader(proposed[:1]))
+    assert bound == "max"
     lowered = int(value) // 2
     b = budget_file(tmp_path, [(scn, system, op, metric, lowered, "1%", "lowered on purpose")])
     rc, out, _ = gate("--scenario", TINY, "--reps", "1", "--budgets", b, "--checks", "budgets")
@@ -150,20 +153,263 @@ def test_tiny_measured_budget_passes(tmp_path, tiny_results):
     _, proposed = tiny_results
     b = tmp_path / "budgets.csv"
     b.write_text(HEADER + "\n".join(proposed) + "\n")
+    # Instruction counts too: a second callgrind run stays inside the proposed 3 %.
     rc, out, _ = gate("--scenario", TINY, "--reps", "1", "--budgets", str(b),
-                      "--checks", "budgets")
+                      "--checks", "budgets,instructions")
     assert rc == 0, out
+    assert any(",instructions," in p for p in proposed)
     assert closing(out) == (len(proposed), 0)
 
 
+
+
+# ---- budgets.csv: format, bounds, and the committed file ----
+
+def rewrite(tmp_path, change, name="results.csv"):
+    """The fixture with change(row) applied to every row (returns False to drop it)."""
+    with open(FIXTURE, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    head = list(rows[0])
+    keep = [r for r in rows if change(r) is not False]
+    p = tmp_path / name
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, head)
+        w.writeheader()
+        w.writerows(keep)
+    return str(p)
+
+
+def add_rows(path, rows):
+    """Append (system, operation, metric, value, stat) rows for groggy-10k to a results file."""
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        for s, op, metric, v, stat in rows:
+            w.writerow(["groggy-10k", s, "plan" if s == "plan" else "4", op, metric, v, "count",
+                        stat, "3", "glibc", "abc1234", "testbox", "2026-11-25T12:00:00Z"])
+
+
+@pytest.mark.parametrize("line, why", [
+    ("groggy-10k,zerocopy,get,num_allocs,most,0,,x", "bound must be one of"),
+    ("groggy-10k,zerocopy,get,num_allocs,exact,0,1%,x", "exact bound takes no tolerance"),
+    ("groggy-10k,zerocopy,get,num_allocs,max,lots,1%,x", "budget must be a number"),
+    ("groggy-10k,json,get,num_allocs,min,0,,x", "out of range"),
+    ("groggy-10k,zerocopy,build,time_ns,max,100,5%,x", "not a deterministic figure"),
+    ("groggy-10k,zerocopy,build,mallinfo_bytes,exact,935296,,x", "identical only within one"),
+    ("groggy-10k,zerocopy,build,mallinfo_bytes,max,935296,0.1%,x", "identical only within one"),
+    ("groggy-10k,zerocopy,get,num_allocs,max,0", "want 8 fields"),
+    ("groggy-10k,native,build,phase_order,max,1,,x", "phase_order row is an acknowledgement"),
+])
+def test_malformed_budget_rows_are_rejected_with_file_line(tmp_path, line, why):
+    b = tmp_path / "budgets.csv"
+    b.write_text(HEADER + "# a comment\n" + line + "\n")
+    rc, out, err = gate("--from-results", FIXTURE, "--scenario", "groggy-10k",
+                        "--budgets", str(b))
+    assert rc == 2, out + err
+    assert f"{b}:3:" in err and why in err, err
+
+
+def test_old_budget_header_is_rejected(tmp_path):
+    b = tmp_path / "budgets.csv"
+    b.write_text("scenario,system,operation,metric,budget,tolerance,why\n")
+    rc, _, err = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--budgets", str(b))
+    assert rc == 2 and f"{b}:1: header must be" in err
+
+
+def test_min_and_exact_bounds(tmp_path):
+    res = rewrite(tmp_path, lambda r: True)
+    add_rows(res, [("json", "get", "num_allocs", 9000, "exact"),       # fewer than 10k parses
+                   ("zerocopy", "get", "num_allocs", 1, "exact"),      # one allocation too many
+                   ("zerocopy", "column", "num_allocs", 0, "exact")])
+    b = budget_file(tmp_path, [
+        ("groggy-10k", "json", "get", "num_allocs", "min", 10000, "", "parses every get"),
+        ("groggy-10k", "zerocopy", "get", "num_allocs", "exact", 0, "", "zero-copy"),
+        ("groggy-10k", "zerocopy", "column", "num_allocs", "exact", 0, "", "zero-copy")])
+    rc, out, _ = gate("--from-results", res, "--scenario", "groggy-10k", "--budgets", b,
+                      "--checks", "budgets")
+    assert rc == 1, out
+    lines = {ln.split("  ")[0]: ln for ln in out.splitlines()}
+    assert "FAIL (below the minimum)" in lines["json get num_allocs"]
+    assert "FAIL (differs by +1)" in lines["zerocopy get num_allocs"]
+    assert lines["zerocopy column num_allocs"].endswith("pass")
+    assert closing(out) == (1, 2)
+
+
 def test_committed_budgets_cover_groggy():
+    """The committed budgets hold every claim the gate is meant to check on groggy-10k."""
     with open(BUDGETS, newline="", encoding="utf-8") as f:
         lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
     assert lines[0] == HEADER
-    rows = list(csv.DictReader(lines))
-    have = {(r["scenario"], r["system"]) for r in rows if r["metric"] == "heap_live_bytes"}
-    missing = [s for s in ("json", "native", "columnar", "zerocopy")
-               if ("groggy-10k", s) not in have]
+    sys.path.insert(0, os.path.join(ROOT, "harness"))
+    import gate as g
+    rows = [r for r in g.read_budgets(BUDGETS) if r["scenario"] == "groggy-10k"]
+    have = {(r["system"], r["operation"], r["metric"]): r for r in rows}
+    missing = [k for k in
+               [(s, "build", m) for s in g.BACKENDS for m in ("heap_live_bytes", "num_allocs")]
+               + [("zerocopy", op, "num_allocs") for op in g.ZERO_ALLOC_OPS]
+               + [("json", "get", "num_allocs")]
+               + [(s, op, "instructions") for s in g.callgrind.SYSTEMS for op in g.OPERATIONS]
+               if k not in have]
+    assert not missing, f"budgets.csv lacks groggy-10k rows {missing}"
+    assert have[("json", "get", "num_allocs")]["bound"] == "min"
+    assert have[("json", "get", "num_allocs")]["budget_v"] >= 10000     # one per node at least
+    for op in ("get", "column", "neighbors", "set", "batch-set"):
+        r = have[("zerocopy", op, "num_allocs")]
+        assert (r["bound"], r["budget_v"]) == ("exact", 0), r
+    for (s, op, m), r in have.items():
+        if m == "instructions":         # +10 % must fail: the tolerance stays well under it
+            assert r["bound"] == "max" and r["tol_v"] <= 0.05, r
+    # columnar's neighbors num_allocs depends on --reps: not gated until that is fixed.
+    assert ("columnar", "neighbors", "num_allocs") not in have
+
+
+# ---- seed verdicts: beyond the target is FAIL, a split verdict is "within noise" ----
+
+def seed_results(tmp_path, zc_best, zc_median, nx_best=40_000_000, nx_median=40_000_000):
+    def change(r):
+        if r["scenario"] == "groggy-10k" and r["operation"] == "build" and \
+                r["metric"] == "time_ns" and r["system"] in ("zerocopy", "networkx"):
+            zc = r["system"] == "zerocopy"
+            r["value"] = str((zc_best if zc else nx_best) if r["stat"] == "best"
+                             else (zc_median if zc else nx_median))
+    return rewrite(tmp_path, change)
+
+
+def seed_line(out):
+    return next(ln for ln in out.splitlines() if ln.startswith("seed build time: zerocopy"))
+
+
+def test_seed_time_beyond_target_fails_without_noise_allowance(tmp_path):
+    # 5.13x median and 5.05x best against <= 5x: a miss, whatever the noise (issue 10, item 5).
+    res = seed_results(tmp_path, 202_000_000, 205_200_000)
+    rc, out, _ = gate("--from-results", res, "--scenario", "groggy-10k", "--checks", "seed")
+    assert rc == 1, out
+    line = seed_line(out)
+    assert "5.130x median" in line and "FAIL" in line and "pass" not in line
+
+
+def test_seed_time_split_is_within_noise_not_pass(tmp_path):
+    res = seed_results(tmp_path, 190_000_000, 238_400_000)     # best 4.75x, median 5.96x
+    rc, out, _ = gate("--from-results", res, "--scenario", "groggy-10k", "--checks", "seed")
+    line = seed_line(out)
+    assert line.endswith("within noise") and "pass" not in line
+    assert rc == 0 and "not counted: seed build time: zerocopy" in out
+
+
+def test_seed_time_within_target_passes(tmp_path):
+    res = seed_results(tmp_path, 100_000_000, 120_000_000)
+    rc, out, _ = gate("--from-results", res, "--scenario", "groggy-10k", "--checks", "seed")
+    assert rc == 0 and seed_line(out).endswith("pass")
+
+
+# ---- checksums against bench.py's expected rows ----
+
+def test_checksums_against_expected_rows(tmp_path):
+    res = rewrite(tmp_path, lambda r: r["metric"] != "checksum")
+    add_rows(res, [("plan", "get", "checksum", 500, "expected"),
+                   ("json", "get", "checksum", 500, "exact"),
+                   ("zerocopy", "get", "checksum", 499, "exact")])
+    rc, out, _ = gate("--from-results", res, "--scenario", "groggy-10k", "--checks", "checksums")
+    assert rc == 1, out
+    assert re.search(r"^checksum get: json +500 +== 500 +pass$", out, re.M), out
+    assert re.search(r"^checksum get: zerocopy +499 +== 500 +FAIL \(wrong answer: -1\)$",
+                     out, re.M), out
+    assert "older bench.py" not in out
+
+
+def test_checksums_fall_back_to_agreement_and_say_so(tmp_path):
+    res = rewrite(tmp_path, lambda r: r["metric"] != "checksum")
+    add_rows(res, [("json", "get", "checksum", 500, "exact"),
+                   ("zerocopy", "get", "checksum", 499, "exact")])
+    rc, out, _ = gate("--from-results", res, "--scenario", "groggy-10k", "--checks", "checksums")
+    assert rc == 1
+    assert "no `plan,OP,checksum,expected` rows (older bench.py)" in out
+    assert "checksum get: systems disagree" in out
+
+
+# ---- instruction counts ----
+
+def test_instructions_budget_from_counts(tmp_path):
+    cg = tmp_path / "cg.csv"
+    cg.write_text("scenario,system,operation,instructions\n"
+                  "groggy-10k,zerocopy,get,1100000\ngroggy-10k,zerocopy,column,1020000\n")
+    b = budget_file(tmp_path, [
+        ("groggy-10k", "zerocopy", "get", "instructions", "max", 1000000, "3%", "cg"),
+        ("groggy-10k", "zerocopy", "column", "instructions", "max", 1000000, "3%", "cg")])
+    rc, out, _ = gate("--from-results", FIXTURE, "--from-instructions", str(cg), "--scenario",
+                      "groggy-10k", "--budgets", b, "--checks", "instructions")
+    assert rc == 1, out
+    assert "FAIL (+10.00% over budget)" in next(
+        ln for ln in out.splitlines() if ln.startswith("zerocopy get instructions"))
+    assert next(ln for ln in out.splitlines()
+                if ln.startswith("zerocopy column instructions")).endswith("pass")
+
+
+GROGGY = os.path.join(ROOT, "build", "scenarios", "groggy-10k")
+SLOW_GET = ("gm_status col_attr_get(gm_graph *g, gm_kind k, uint32_t h, const char *key, "
+            "gm_value *out)\n{\n")
+EXTRA_ALLOC = ("static gm_status zc_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)\n"
+               "{\n")
+
+
+def patch(path, anchor, insert):
+    text = open(path, encoding="utf-8").read()
+    assert text.count(anchor) == 1, f"{path}: anchor not found once: the patch needs updating"
+    open(path, "w", encoding="utf-8").write(text.replace(anchor, anchor + insert))
+
+
+@pytest.fixture(scope="module")
+def slowed_tree(tmp_path_factory):
+    """A copy of the tracked tree with zerocopy's get ~10 % slower (a loop in the shared
+    attr_get) and one extra allocation per neighbors call, gmbench built there."""
+    missing = [p for p in (os.path.join(ROOT, "build", "gmbench"), GROGGY)
+               if not os.path.exists(p)]
     if missing:
-        pytest.xfail(f"budgets.csv has no groggy-10k heap_live_bytes row for {missing} yet "
-                     "(backends not built when the budgets were set)")
+        pytest.skip(f"{missing} missing: run `make build scenarios` first")
+    d = tmp_path_factory.mktemp("slowed")
+    files = subprocess.run(["git", "-C", ROOT, "ls-files", "-z"], capture_output=True,
+                           check=True).stdout.decode().split("\0")
+    for f in filter(None, files):
+        src, dst = os.path.join(ROOT, f), d / f
+        if os.path.isfile(src):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(open(src, "rb").read())
+    patch(d / "impl/backends/columnar/store.c", SLOW_GET,
+          "    for (volatile int slow = 0; slow < 7; slow++) {}       /* test: ~10 % slower get */\n")
+    patch(d / "impl/backends/columnar/zerocopy.c", EXTRA_ALLOC,
+          "    gm_mem_free(gm_mem_alloc(16));                         /* test: one allocation */\n")
+    r = subprocess.run(["make", "-C", str(d), "build/gmbench"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return str(d)
+
+
+def zerocopy_gate(root):
+    return gate("--root", root, "--scenario", GROGGY, "--systems", "zerocopy", "--reps", "1",
+                "--checks", "budgets,instructions", "--budgets", BUDGETS, timeout=300)
+
+
+def verdicts(out):
+    return {ln.split("  ")[0]: ln.rstrip().rsplit("  ", 1)[-1].strip()
+            for ln in out.splitlines() if ln.startswith("zerocopy ")}
+
+
+def test_committed_budgets_pass_on_this_tree():
+    if not os.path.exists(GROGGY):
+        pytest.skip("groggy-10k missing: run `make scenarios` first")
+    rc, out, err = zerocopy_gate(ROOT)
+    assert rc == 0, out + err
+    v = verdicts(out)
+    assert v["zerocopy get instructions"].startswith("pass")
+    assert v["zerocopy neighbors num_allocs"] == "pass"
+
+
+def test_slower_get_and_extra_allocation_fail_the_gate(slowed_tree):
+    rc, out, err = zerocopy_gate(slowed_tree)
+    assert rc == 1, out + err
+    v = verdicts(out)
+    assert v["zerocopy get instructions"].startswith("FAIL"), out
+    assert v["zerocopy neighbors num_allocs"].startswith("FAIL (differs by +10,000)"), out
+    # The checks name what changed and nothing else: get allocates nothing, build is the same.
+    assert v["zerocopy get num_allocs"] == "pass"
+    assert v["zerocopy build heap_live_bytes"] == "pass"
+    assert "zerocopy get instructions" in out.splitlines()[-2]      # the FAILED: line
