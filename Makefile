@@ -26,7 +26,7 @@ IGRAPH_LIBS   := $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
 
 .PHONY: all help build test test-gcc test-clang test-asan test-valgrind test-harness \
         scenarios bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 \
-        bench-peers report gate massif hyperfine demo clean
+        bench-peers report gate callgrind massif hyperfine demo clean
 
 all: build
 
@@ -39,6 +39,7 @@ help:
 	@echo "make bench            everything above (QUICK=1 for a short run, SCENARIO=dir for one scenario)"
 	@echo "make report           render results.csv into reports/REPORT.md and SVG charts"
 	@echo "make gate             re-measure and check deterministic figures against scenarios/budgets.csv"
+	@echo "make callgrind        instruction counts per operation of every C system (groggy-10k)"
 	@echo "make massif SCENARIO=dir SYSTEM=name   valgrind massif heap profile of one build"
 	@echo "make bench-phase2/5   the Python binding: layered vs direct (phase 2), zerocopy (phase 5)"
 	@echo "make hyperfine        whole-process timings of every driver (RUNS=n)"
@@ -130,6 +131,10 @@ report:
 
 gate: build scenarios python
 	@$(PY) harness/gate.py $(if $(SCENARIO),--scenario $(SCENARIO)) --budgets scenarios/budgets.csv
+
+# Instruction counts per operation of every C system (callgrind), as the gate measures them.
+callgrind: build scenarios
+	@$(PY) harness/callgrind.py $(if $(SCENARIO),--scenario $(SCENARIO))
 
 demo: build scenarios
 	@$(PY) harness/scenario.py $(SCEN_DIR)/tiny build/tiny.plan.json

@@ -76,12 +76,10 @@ SEED_MEMORY = [(f"memory ≤ {t:g}× {PEER_NAME[p]}", t, p) for p, t in gate.MEM
 SEED_BUILD = (f"build time ≤ {gate.BUILD_TARGET:g}× NetworkX", gate.BUILD_TARGET, "networkx")
 SEED_ACCESS = (f"attribute access ≤ {gate.ACCESS_TARGET:g}× NetworkX", gate.ACCESS_TARGET,
                "networkx")
-TIME_TOLERANCE = gate.TIME_TOLERANCE
 PY_HEADLINE = gate.PY_HEADLINE
 # Issue 7's own targets for the binding's headline system, as the gate checks them.
-PY_TARGETS = [("Python: heap held ≤ 0.2× NetworkX", 0.2, "build", "mallinfo_bytes", "exact", 0.0),
-              ("Python: creation ≤ 1× NetworkX", 1.0, "build", "time_ns", "median",
-               gate.TIME_TOLERANCE)]
+PY_TARGETS = [("Python: heap held ≤ 0.2× NetworkX", 0.2, "build", "mallinfo_bytes", "exact"),
+              ("Python: creation ≤ 1× NetworkX", 1.0, "build", "time_ns", "median")]
 # The plan phase each Python-level system stands for (issue 7): the layered path over json and
 # native reproduces phases 0 and 1 as a Python caller saw them; the direct path over native is
 # phase 2; zerocopy through the binding is phase 5. bench.py runs all of them as `bench-phase2`/`5`.
@@ -97,10 +95,17 @@ class Results:
     def __init__(self, rows):
         # bench.py records the resolved plan as rows of system "plan": context, not a system.
         self.plan_by_scenario = {}
+        self.expected = {}      # (scenario, operation) -> the checksum bench.py expects
         for r in rows:
             if r["system"] == "plan" and r["operation"] == "info":
                 self.plan_by_scenario.setdefault(r["scenario"], {})[r["metric"]] = \
                     (r["value"], r.get("stat", ""))
+            elif r["system"] == "plan" and r["metric"] == "checksum" and \
+                    r.get("stat") == "expected":
+                try:
+                    self.expected[(r["scenario"], r["operation"])] = float(r["value"])
+                except ValueError:
+                    pass
         rows = [r for r in rows if r["system"] != "plan"]
         self.rows = rows
         self.index = {}
@@ -331,6 +336,77 @@ def section_plan(res):
     return "\n".join(out)
 
 
+def section_build_modes(res):
+    """Phase 3 vs phase 4 built one item at a time vs in batches: where phase 4's bytes come from."""
+    scn = HEADLINE_SCENARIO
+    metrics = [("heap_live_bytes", "exact heap after build", fmt_bytes),
+               ("heap_peak_bytes", "exact heap peak", fmt_bytes),
+               ("num_allocs", "allocations", fmt_int),
+               ("time_ns", "time (median)", fmt_ns)]
+    cases = [("3", "columnar", "build", "one item at a time"),
+             ("4", "zerocopy", "build-single", "one item at a time"),
+             ("4", "zerocopy", "build", "batch")]
+    rows, used = [], []
+    for phase, s, op, mode in cases:
+        cells = []
+        for m, _, f in metrics:
+            r = res.row(scn, s, op, m, "median" if m == "time_ns" else "exact")
+            used.append(r)
+            cells.append(f(float(r["value"])) if r else MISSING)
+        rows.append([phase, name(s), f"`{op}` ({mode})"] + cells)
+    out = [f"### Phase 4's byte gain: batch building ({scn})", "",
+           table(["phase", "system", "operation (build mode)"] + [t for _, t, _ in metrics],
+                 rows, align="lll" + "r" * len(metrics)), "",
+           f"Scenario `{scn}`; heap_live_bytes, heap_peak_bytes and num_allocs stat `exact`, "
+           f"time_ns stat `median`; repetitions: {reps_of(used)}."]
+    col = res.value(scn, "columnar", "build", "heap_live_bytes", "exact")
+    single = res.value(scn, "zerocopy", "build-single", "heap_live_bytes", "exact")
+    batch = res.value(scn, "zerocopy", "build", "heap_live_bytes", "exact")
+    if single is None:
+        out += ["", "zerocopy built one item at a time (`build-single`) is "
+                f"{MISSING} in this results.csv (its gmbench predates that row), so the "
+                "split of phase 4's gain between the store and batch building cannot be shown "
+                "from it."]
+    elif col is not None and batch is not None:
+        out += ["", f"zerocopy built one item at a time holds {fmt_int(single)} B against "
+                f"columnar's {fmt_int(col)} B ({single - col:+,.0f} B); built in batches it holds "
+                f"{fmt_int(batch)} B. Phase 4's byte gain over phase 3 "
+                f"({fmt_int(col - batch)} B) is {'entirely ' if single >= col else ''}"
+                "the batch build's (exact-size arrays instead of capacity doubling), not the "
+                "zero-copy views'."]
+    return "\n".join(out)
+
+
+EXACTNESS = [
+    ("identical across machines",
+     "heap_live_bytes, heap_peak_bytes, heap_live_blocks, num_allocs (the counting allocator: "
+     "requested bytes and calls, no malloc overhead), checksums; instruction counts "
+     "(`make callgrind`) for the same binary within callgrind's ~2 %",
+     "budgets in `scenarios/budgets.csv` (1 %, or exact where a phase claims it); "
+     "instructions at 3 %"),
+    ("identical only within one machine",
+     "mallinfo_bytes (glibc heap in use), jemalloc_allocated_bytes: the same to the byte run "
+     "to run on one machine with ASLR off, but they move by 16–350 B (C drivers) and up to "
+     "about 3 KB (Python peers and binding) between environments (glibc version, "
+     "environment size, Python build)",
+     "only in same-run ratios (the seed's memory metrics); never an exact budget"),
+    ("noisy",
+     "rss_delta_bytes, hwm_bytes, jemalloc_resident_bytes (page granularity, the kernel), "
+     "time_ns and ns_per_item (the machine's load: this machine's 2 cores are shared)",
+     "only same-run ratios, judged on best and median; never a budget"),
+]
+
+
+def section_exactness():
+    rows = [[k, what, how] for k, what, how in EXACTNESS]
+    return "\n".join([
+        "## What each figure is", "",
+        table(["reproducibility", "figures", "how the gate uses them"], rows, align="lll"), "",
+        "Columnar's `neighbors num_allocs` depends on `--reps` (the neighbour scratch buffer is "
+        "allocated in the first repetition and reused after; gmbench reports the last "
+        "repetition's count), so it is not gated until that is fixed."])
+
+
 # Why a row store's tagged values can outweigh its JSON text (the mechanism, not a figure: the
 # figures next to it come from results.csv).
 NATIVE_VS_JSON = ("native keeps each attribute as a separately allocated tagged value "
@@ -420,19 +496,23 @@ def seed_rows(res, scn):
         r, a, b = _ratio(res, scn, s, peer, "build", "time_ns", "median")
         if s not in BACKEND_PHASE and r is None:
             continue
-        rows.append(_seed_row(label, target, s, r, a, b, fmt_ns, TIME_TOLERANCE))
+        rb = _ratio(res, scn, s, peer, "build", "time_ns", "best")[0]
+        rows.append(_seed_row(label, target, s, r, a, b, fmt_ns, rb))
     label, target, peer = SEED_ACCESS
     got = False
     for s in py:
         r, a, b = _ratio(res, scn, s, peer, "get", "ns_per_item", "median")
         if r is not None:
             got = True
-            rows.append(_seed_row(label, target, s, r, a, b, fmt_ns, TIME_TOLERANCE))
+            rb = _ratio(res, scn, s, peer, "get", "ns_per_item", "best")[0]
+            rows.append(_seed_row(label, target, s, r, a, b, fmt_ns, rb))
     if PY_HEADLINE in py:
-        for label2, t2, op, metric, stat, tol in PY_TARGETS:
+        for label2, t2, op, metric, stat in PY_TARGETS:
             r, a, b = _ratio(res, scn, PY_HEADLINE, "networkx", op, metric, stat)
+            rb = _ratio(res, scn, PY_HEADLINE, "networkx", op, metric, "best")[0] \
+                if stat == "median" else None
             rows.append(_seed_row(label2, t2, PY_HEADLINE, r, a, b,
-                                  fmt_mb if metric == "mallinfo_bytes" else fmt_ns, tol))
+                                  fmt_mb if metric == "mallinfo_bytes" else fmt_ns, rb))
     if not got:
         rows.append([label, f"≤ {target:g}×", "Python binding (phase 2/5)",
                      "not yet measured: needs phase-2/5 rows from the Python binding",
@@ -440,14 +520,27 @@ def seed_rows(res, scn):
     return rows
 
 
-def _seed_row(label, target, system, ratio, a, b, fmt, tol=0.0):
-    limit = f"≤ {target:g}×" + (f" (+{tol:.0%} noise)" if tol else "")
+def seed_verdict(ratios, target):
+    """pass when every ratio is within the target, FAIL when none is; with the best and the
+    median repetitions on opposite sides the repetitions do not decide: "within noise"."""
+    within = [r <= target for r in ratios if r is not None]
+    if all(within):
+        return "**pass**"
+    return "**FAIL**" if not any(within) else "within noise"
+
+
+def _seed_row(label, target, system, ratio, a, b, fmt, best_ratio=None):
+    """A time ratio is the median's; best_ratio (the best repetitions' ratio) is judged too."""
+    limit = f"≤ {target:g}×"
     if ratio is None:
         return [label, limit, name(system), MISSING, "not measured"]
-    verdict = "**pass**" if ratio <= target * (1 + tol) else "**FAIL**"
+    verdict = seed_verdict([ratio, best_ratio], target)
     if system in (HEADLINE_BACKEND, PY_HEADLINE):
         verdict += " (headline)"
-    return [label, limit, name(system), f"{ratio:.2f}× ({fmt(a)} vs {fmt(b)})", verdict]
+    txt = f"{ratio:.2f}× ({fmt(a)} vs {fmt(b)})"
+    if best_ratio is not None:
+        txt = f"{ratio:.2f}× median, {best_ratio:.2f}× best ({fmt(a)} vs {fmt(b)} median)"
+    return [label, limit, name(system), txt, verdict]
 
 
 def section_seed(res):
@@ -456,9 +549,12 @@ def section_seed(res):
            f"Measured as same-run ratios to the peers on `{scn}`. Memory compares "
            "`mallinfo_bytes` (glibc heap in use, stat `exact`) on both sides, because it is the "
            "one method applied to every system; our exact heap would flatter us by malloc's "
-           "per-chunk overhead. Build time compares `time_ns` stat `median` of `build`. The "
-           f"headline backend is `{HEADLINE_BACKEND}` (phase 4, the plan's end state); every "
-           "backend is listed. Attribute access is a Python-level figure that arrives with the "
+           "per-chunk overhead. Build time compares `time_ns` of `build`, stat `median` and "
+           f"stat `best`. The headline backend is `{HEADLINE_BACKEND}` (phase 4, the plan's end "
+           "state); every backend is listed. A ratio beyond its target is **FAIL**, with no "
+           "noise allowance; a time ratio is judged on the median and on the best repetitions, "
+           "and where the two fall on opposite sides of the target the verdict is \"within "
+           "noise\" (the repetitions do not decide; neither pass nor fail). Attribute access is a Python-level figure that arrives with the "
            "Python binding (phases 2 and 5); until its rows exist it is shown as not yet "
            "measured, not filled in from the C drivers.", ""]
     rows = seed_rows(res, scn)
@@ -737,6 +833,19 @@ def section_info(res, scn):
 
 
 def section_checksums(res, scn):
+    if any(k[0] == scn for k in res.expected):
+        wrong = []
+        for op in OPERATIONS:
+            want = res.expected.get((scn, op))
+            for s in res.systems(scn):
+                v = res.value(scn, s, op, "checksum", "exact")
+                if v is not None and want is not None and v != want:
+                    wrong.append(f"`{op}` of {name(s)}: {fmt_int(v)}, expected {fmt_int(want)}")
+        if not wrong:
+            return ("Checksums: every system's answer equals the expected value bench.py "
+                    "computed from the records, for every operation.")
+        return ("**Wrong answers** (checksum differs from the expected value; a wrong answer "
+                "is not a fast one): " + " · ".join(wrong))
     bad = []
     for op in OPERATIONS:
         vals = {}
@@ -794,7 +903,8 @@ def render(results_path, outdir):
     os.makedirs(outdir, exist_ok=True)
     stage = tempfile.mkdtemp(prefix=".render.", dir=outdir)
     try:
-        parts = [section_header(res), section_plan(res), section_seed(res)]
+        parts = [section_header(res), section_plan(res), section_build_modes(res),
+                 section_seed(res), section_exactness()]
         scns = res.scenarios()
         if not scns:
             parts.append(f"results.csv holds no rows: every figure is {MISSING}.")
