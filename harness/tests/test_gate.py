@@ -413,3 +413,45 @@ def test_slower_get_and_extra_allocation_fail_the_gate(slowed_tree):
     assert v["zerocopy get num_allocs"] == "pass"
     assert v["zerocopy build heap_live_bytes"] == "pass"
     assert "zerocopy get instructions" in out.splitlines()[-2]      # the FAILED: line
+
+
+# ---- bench.py's --keep-wrong contract (exit 4: wrong checksums, results written anyway) ----
+
+FAKE_BENCH = '''import sys
+if "--help" in sys.argv:
+    print("usage: bench.py ... {help}")
+    sys.exit(0)
+out = sys.argv[sys.argv.index("--out") + 1]
+ctx = ",3,glibc,abc1234,testbox,2026-11-25T12:00:00Z"
+with open(out, "w") as f:
+    f.write("scenario,system,phase,operation,metric,value,unit,stat,repetitions,allocator,"
+            "commit,machine,timestamp\\n")
+    f.write("tiny,plan,plan,get,checksum,500,value,expected" + ctx + "\\n")
+    f.write("tiny,json,0,get,checksum,500,value,exact" + ctx + "\\n")
+    f.write("tiny,zerocopy,4,get,checksum,499,value,exact" + ctx + "\\n")
+sys.exit({rc})
+'''
+
+
+def fake_root(tmp_path, help_text, rc):
+    root = tmp_path / "root"
+    (root / "harness").mkdir(parents=True)
+    (root / "harness" / "bench.py").write_text(FAKE_BENCH.format(help=help_text, rc=rc))
+    scn = tmp_path / "tiny"
+    scn.mkdir()
+    return str(root), str(scn)
+
+
+def test_wrong_checksum_kept_by_bench_is_a_fail_row(tmp_path):
+    root, scn = fake_root(tmp_path, "[--keep-wrong]", 4)
+    rc, out, err = gate("--root", root, "--scenario", scn, "--checks", "checksums")
+    assert rc == 1, out + err
+    assert "--keep-wrong" in err                       # the gate asked for it
+    assert re.search(r"^checksum get: zerocopy +499 +== 500 +FAIL", out, re.M), out
+    assert re.search(r"^checksum get: json +500 +== 500 +pass$", out, re.M), out
+
+
+def test_bench_failure_without_keep_wrong_stops_the_gate(tmp_path):
+    root, scn = fake_root(tmp_path, "", 1)             # an older bench.py: no --keep-wrong
+    rc, out, err = gate("--root", root, "--scenario", scn, "--checks", "checksums")
+    assert rc == 2 and "--keep-wrong" not in err and "cannot measure" in err, err
