@@ -261,7 +261,7 @@ static void gmb_op_get(const gmb *b, gm_graph *g, uint64_t *ns)
         }
         ns[r] = gmh_now_ns() - t0;
         if (r == 0) GMH_CG_END("get");
-        allocs = gm_mem_stats_get().nalloc - m0.nalloc;
+        if (r == 0) allocs = gm_mem_stats_get().nalloc - m0.nalloc;   /* the first call: the same figure for any --reps */
         sum = s;
     }
     gmh_rows_time("get", ns, (size_t)b->a.reps, d->nnodes);
@@ -311,7 +311,7 @@ static void gmb_op_column(const gmb *b, gm_graph *g, uint64_t *ns)
         gm_column_release(g, &c);
         ns[r] = gmh_now_ns() - t0;
         if (r == 0) GMH_CG_END("column");
-        allocs = gm_mem_stats_get().nalloc - m0.nalloc;
+        if (r == 0) allocs = gm_mem_stats_get().nalloc - m0.nalloc;   /* the first call: the same figure for any --reps */
         sum = s;
     }
     static const char *const layouts[] = { "empty", "i64", "f64", "bool", "str", "dict", "values" };
@@ -343,7 +343,7 @@ static void gmb_op_set(const gmb *b, bool batch, uint64_t *ns)
                 gmb_check(g, gm_node_set(g, b->set_nodes[i], key, &b->set_vals[i]), "gm_node_set");
         ns[r] = gmh_now_ns() - t0;
         if (r == 0) GMH_CG_END(op);
-        allocs = gm_mem_stats_get().nalloc - m0.nalloc;
+        if (r == 0) allocs = gm_mem_stats_get().nalloc - m0.nalloc;   /* the first call: the same figure for any --reps */
         if (r == b->a.reps - 1) {                /* read back what was written */
             memset(&after, 0, sizeof after);
             for (size_t i = 0; i < b->nset; i++) {
@@ -376,7 +376,7 @@ static void gmb_op_filter(const gmb *b, gm_graph *g, uint64_t *ns)
         gmb_check(g, gm_filter(g, preds, b->plan.nfilter, &l), "gm_filter");
         ns[r] = gmh_now_ns() - t0;
         if (r == 0) GMH_CG_END("filter");
-        allocs = gm_mem_stats_get().nalloc - m0.nalloc;
+        if (r == 0) allocs = gm_mem_stats_get().nalloc - m0.nalloc;   /* the first call: the same figure for any --reps */
         count = l.len;
         gm_list_free(&l);
     }
@@ -415,7 +415,7 @@ static void gmb_op_neighbors(const gmb *b, gm_graph *g, uint64_t *ns)
         if (st != GM_END) gmb_check(g, st, "gm_node_next");
         ns[r] = gmh_now_ns() - t0;
         if (r == 0) GMH_CG_END("neighbors");
-        allocs = gm_mem_stats_get().nalloc - m0.nalloc;
+        if (r == 0) allocs = gm_mem_stats_get().nalloc - m0.nalloc;   /* the first call: the same figure for any --reps */
         sum = s;
         items = it;
     }
@@ -440,7 +440,7 @@ static void gmb_op_remove(const gmb *b, uint64_t *ns)
             gmb_check(g, gm_node_remove(g, b->rm[i]), "gm_node_remove");
         ns[r] = gmh_now_ns() - t0;
         if (r == 0) GMH_CG_END("remove");
-        allocs = gm_mem_stats_get().nalloc - m0.nalloc;
+        if (r == 0) allocs = gm_mem_stats_get().nalloc - m0.nalloc;   /* the first call: the same figure for any --reps */
         left = gm_node_count(g);
         gm_close(g);
     }
