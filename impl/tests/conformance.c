@@ -1086,6 +1086,117 @@ static void t_values_self_alias(void **state)
     assert_memory_equal(got.ptr, "prefix-sou", 10);
 }
 
+/* Values read from the store passed back into set and batch set, for every column layout
+** (ints, dictionary strings, distinct strings, tagged values): they are valid when the call
+** starts, so a backend must read them before it moves or frees what they point into, whatever
+** the batch writes first. Two batch shapes: a get's value after rows whose new strings grow the
+** column's bytes, and a whole column rotated through its own view (row i := row i + 1), the
+** tagged one with the view's own values array passed as the batch's input. */
+enum { BB_N = 400, BB_K = 50, BB_KEYS = 4 };
+static const char *bb_keys[BB_KEYS] = { "i", "c", "s", "v" };
+static char     bb_s[BB_N][64], bb_vs[BB_N][16], bb_ks[BB_N][12], bb_grow[BB_K][80];
+static gm_value bb_items[BB_N][2], bb_members[BB_N];
+static gm_str   bb_mkeys[BB_N];
+static const char *bb_roles[5] = { "role-alpha", "role-beta", "role-gamma", "role-delta", "role-eps" };
+
+/* The value the model holds for key k at row i (payloads in static storage). */
+static gm_value bb_model(int k, size_t i)
+{
+    switch (k) {
+    case 0: return gm_int((int64_t)i * 5 - 7);
+    case 1: return gm_cstr(bb_roles[i % 5]);
+    case 2: return gm_cstr(bb_s[i]);
+    default:
+        if (i % 3 == 0) return gm_cstr(bb_vs[i]);
+        if (i % 3 == 1) return varr(bb_items[i], 2);
+        return vobj(&bb_mkeys[i], &bb_members[i], 1);
+    }
+}
+
+static void bb_expect_all(gm_graph *g, gm_node first, int k, size_t rot, int line)
+{
+    for (size_t i = 0; i < BB_N; i++) {
+        gm_value want = bb_model(k, (i + rot) % BB_N), got;
+        fail_line = line;
+        OK(g, gm_node_get(g, first + (gm_node)i, bb_keys[k], &got));
+        if (!veq(&got, &want)) {
+            char b1[200], b2[200];
+            fail_msg("line %d: key '%s' row %zu holds %s, expected %s", line, bb_keys[k], i,
+                     vfmt(&got, b1, sizeof b1), vfmt(&want, b2, sizeof b2));
+        }
+    }
+}
+
+static void t_values_borrowed_batch(void **state)
+{
+    FX;
+    static gm_str ids[BB_N];
+    static char names[BB_N][8];
+    static gm_node hs[BB_N];
+    static gm_value vals[BB_N];
+    for (size_t i = 0; i < BB_N; i++) {
+        snprintf(names[i], sizeof names[i], "bb%zu", i);
+        ids[i] = S(names[i]);
+        snprintf(bb_s[i], sizeof bb_s[i], "distinct string %zu, long enough to need its bytes", i);
+        snprintf(bb_vs[i], sizeof bb_vs[i], "val-%zu", i);
+        snprintf(bb_ks[i], sizeof bb_ks[i], "m%zu", i);
+        bb_items[i][0] = gm_int((int64_t)i);
+        bb_items[i][1] = gm_cstr(bb_vs[i]);
+        bb_members[i] = gm_double((double)i + 0.25);
+        bb_mkeys[i] = S(bb_ks[i]);
+    }
+    for (size_t j = 0; j < BB_K; j++)
+        snprintf(bb_grow[j], sizeof bb_grow[j], "a new string %zu that grows the column's bytes", j);
+    gm_node first;
+    OK(g, gm_node_add_batch(g, ids, BB_N, &first, NULL));
+    for (size_t i = 0; i < BB_N; i++) hs[i] = first + (gm_node)i;
+    for (int k = 0; k < BB_KEYS; k++) {
+        for (size_t i = 0; i < BB_N; i++) vals[i] = bb_model(k, i);
+        OK(g, gm_node_set_batch(g, bb_keys[k], hs, vals, BB_N));
+    }
+    gm_value v;
+    for (int k = 0; k < BB_KEYS; k++) {
+        const char *key = bb_keys[k];
+        gm_value m0 = bb_model(k, 0), m1 = bb_model(k, 1), m2 = bb_model(k, 2);
+        /* single sets: into its own row, into another row */
+        OK(g, gm_node_get(g, hs[0], key, &v));
+        OK(g, gm_node_set(g, hs[0], key, &v));
+        expect_node_val(g, hs[0], key, &m0);
+        OK(g, gm_node_get(g, hs[1], key, &v));
+        OK(g, gm_node_set(g, hs[2], key, &v));
+        expect_node_val(g, hs[2], key, &m1);
+        OK(g, gm_node_set(g, hs[2], key, &m2));
+        /* a get's value, batch-set after BB_K rows of new strings (row 0's own row among them) */
+        OK(g, gm_node_get(g, hs[1], key, &v));
+        for (size_t j = 0; j < BB_K; j++)           /* ints stay ints: "i" keeps its layout */
+            vals[j] = k == 0 ? gm_int(1000 + (int64_t)j) : gm_cstr(bb_grow[j]);
+        vals[BB_K] = v;
+        gm_node bh[BB_K + 1];
+        for (size_t j = 0; j < BB_K; j++) bh[j] = hs[j];   /* row 1, the source, among them */
+        bh[BB_K] = hs[BB_K + 1];                   /* row 1's old value lands on row K + 1 */
+        OK(g, gm_node_set_batch(g, key, bh, vals, BB_K + 1));
+        expect_node_val(g, hs[BB_K + 1], key, &m1);
+        for (size_t j = 0; j < BB_K; j++) expect_node_val(g, bh[j], key, &vals[j]);
+        for (size_t i = 0; i < BB_N; i++) vals[i] = bb_model(k, i);
+        OK(g, gm_node_set_batch(g, key, hs, vals, BB_N));   /* back to the model */
+        bb_expect_all(g, first, k, 0, __LINE__);
+        /* rotate the column through its own view */
+        gm_column col;
+        OK(g, gm_node_column(g, key, &col));
+        for (size_t i = 0; i < BB_N; i++) OK(g, gm_column_value(&col, (i + 1) % BB_N, &vals[i]));
+        const gm_value *in = vals;
+        if (col.layout == GM_COL_VALUES) {         /* the view's own array, shifted by one row */
+            for (size_t i = 0; i < BB_N; i++) hs[i] = first + (gm_node)((i + BB_N - 1) % BB_N);
+            in = col.values;
+        }
+        OK(g, gm_node_set_batch(g, key, hs, in, BB_N));
+        gm_column_release(g, &col);
+        for (size_t i = 0; i < BB_N; i++) hs[i] = first + (gm_node)i;
+        bb_expect_all(g, first, k, 1, __LINE__);
+        CHECK_COLUMN(g, key);
+    }
+}
+
 /* Many distinct strings in one column (a dictionary stops paying: offsets + bytes), set one
 ** by one and by batch, then changed, unset and removed, each time checked against the model. */
 static void t_columns_strings_many(void **state)
@@ -3572,6 +3683,7 @@ static const struct CMUnitTest tests[] = {
     T(t_values_replace_type),
     T(t_values_borrowed_copy),
     T(t_values_self_alias),
+    T(t_values_borrowed_batch),
     T(t_values_borrowed_lifetime),
     T(t_value_api),
     T(t_json_codec),
