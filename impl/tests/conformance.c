@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "graphmem.h"
+#include "mem.h"        /* test-only: the allocator's block tracker (t_views_alias_store) */
 
 /* ================================================================ fixture */
 
@@ -76,6 +77,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     gm_mem_fail_after(-1);           /* a failed assertion may have left injection on */
+    gm_mem_track(false);             /* ...or block tracking */
     gm_close(f->g);
     f->g = NULL;
     size_t live = gm_mem_stats_get().live;
@@ -2183,8 +2185,9 @@ static void t_batch_set_edges(void **state)
 }
 
 /* Views: where a backend hands out a column view that aliases its storage (graphmem.h's
-** `aliased`), reading it, and iterating every node's out-neighbours and degrees, allocate
-** nothing. The phase-4 backend must alias: that is what its phase is. */
+** `aliased`), taking it, reading it, iterating every node's out-neighbours and degrees and
+** releasing it allocate nothing, counted from before gm_node_column. The phase-4 backend must
+** alias: that is what its phase is. t_views_alias_store proves where the arrays point. */
 static void t_views_allocate_nothing(void **state)
 {
     FX;
@@ -2216,6 +2219,7 @@ static void t_views_allocate_nothing(void **state)
     OK(g, gm_out_neighbors(g, nodes[0], &nb));          /* settle any lazy index once */
 
     gm_column ci, cr;
+    gm_mem_stats m0 = gm_mem_stats_get();              /* counted from before the views exist */
     OK(g, gm_node_column(g, "k", &ci));
     OK(g, gm_node_column(g, "r", &cr));
     if (strcmp(be, "zerocopy") == 0) assert_true(ci.aliased && cr.aliased);
@@ -2224,7 +2228,6 @@ static void t_views_allocate_nothing(void **state)
         gm_column_release(g, &cr);
         skip();                                          /* a copying backend: nothing to assert */
     }
-    uint64_t before = gm_mem_stats_get().nalloc;
     int64_t sum = 0;
     size_t strbytes = 0, degsum = 0, nbsum = 0;
     for (size_t i = 0; i < ci.len; i++) {
@@ -2240,7 +2243,6 @@ static void t_views_allocate_nothing(void **state)
         degsum += d;
         OK(g, gm_in_degree(g, n, &d));
     }
-    assert_int_equal(gm_mem_stats_get().nalloc, before);
     int64_t want = 0;
     for (int i = 0; i < N; i++) want += i * 7 - 100;
     assert_int_equal(sum, want);
@@ -2249,6 +2251,166 @@ static void t_views_allocate_nothing(void **state)
     assert_int_equal(degsum, 2 * N);
     gm_column_release(g, &ci);
     gm_column_release(g, &cr);
+    gm_mem_stats m1 = gm_mem_stats_get();             /* ...to after they are released */
+    assert_int_equal(m1.nalloc, m0.nalloc);
+    assert_int_equal(m1.total, m0.total);
+    assert_int_equal(m1.blocks, m0.blocks);
+}
+
+/* ---- proof of zero copy: an aliased view allocates nothing and lies inside the store ---- */
+
+static void owned_(const void *p, size_t n, const char *what, const char *key, int line)
+{
+    if (n == 0) return;                            /* an empty array points nowhere in particular */
+    if (!gm_mem_owns(p, n))
+        fail_msg("line %d: aliased view of '%s': %s (%p, %zu bytes) is not inside a live block of the store",
+                 line, key, what, p, n);
+}
+
+static void owned_value(const gm_value *v, const char *key, int line)
+{
+    switch (v->type) {
+    case GM_STRING: owned_(v->as.s.ptr, v->as.s.len, "a string's bytes", key, line); break;
+    case GM_ARRAY:
+        owned_(v->as.a.items, v->as.a.len * sizeof(gm_value), "an array's items", key, line);
+        for (size_t i = 0; i < v->as.a.len; i++) owned_value(&v->as.a.items[i], key, line);
+        break;
+    case GM_OBJECT:
+        owned_(v->as.o.keys, v->as.o.len * sizeof(gm_str), "an object's keys", key, line);
+        owned_(v->as.o.vals, v->as.o.len * sizeof(gm_value), "an object's values", key, line);
+        for (size_t i = 0; i < v->as.o.len; i++) {
+            owned_(v->as.o.keys[i].ptr, v->as.o.keys[i].len, "a member name", key, line);
+            owned_value(&v->as.o.vals[i], key, line);
+        }
+        break;
+    default: break;
+    }
+}
+
+/* View `key`, read every value, release. If the view says aliased: the allocator saw no call at
+** all from gm_node_column to gm_column_release, and every array the view exposes (for its
+** layout), every dictionary string and every payload read through it lies inside a block that
+** is live and was allocated since tracking started (the store's). Returns the layout; *aliased. */
+static gm_col_layout check_alias(gm_graph *g, const char *key, bool *aliased, int line)
+{
+    gm_mem_stats s0 = gm_mem_stats_get();
+    gm_column col;
+    memset(&col, 0, sizeof col);
+    OK(g, gm_node_column(g, key, &col));
+    gm_col_layout layout = col.layout;
+    *aliased = col.aliased;
+    size_t n = col.len, nb = (n + 7) / 8;
+    if (col.aliased) {
+        owned_(col.valid, nb, "valid", key, line);
+        switch (col.layout) {
+        case GM_COL_EMPTY: break;
+        case GM_COL_I64: owned_(col.i64, n * sizeof *col.i64, "i64", key, line); break;
+        case GM_COL_F64: owned_(col.f64, n * sizeof *col.f64, "f64", key, line); break;
+        case GM_COL_BOOL: owned_(col.bits, nb, "bits", key, line); break;
+        case GM_COL_STR:
+            owned_(col.offsets, (n + 1) * sizeof *col.offsets, "offsets", key, line);
+            owned_(col.bytes, (size_t)col.offsets[n], "bytes", key, line);
+            break;
+        case GM_COL_DICT:
+            owned_(col.codes, n * sizeof *col.codes, "codes", key, line);
+            owned_(col.dict, col.ndict * sizeof *col.dict, "dict", key, line);
+            for (size_t i = 0; i < col.ndict; i++) owned_(col.dict[i].ptr, col.dict[i].len, "a dict string", key, line);
+            break;
+        case GM_COL_VALUES: owned_(col.values, n * sizeof *col.values, "values", key, line); break;
+        }
+    }
+    size_t nvalid = 0;
+    for (size_t i = 0; i < n; i++) {
+        gm_value v;
+        if (gm_column_value(&col, i, &v) != GM_OK) continue;
+        nvalid++;
+        if (col.aliased) owned_value(&v, key, line);
+    }
+    gm_column_release(g, &col);
+    gm_mem_stats s1 = gm_mem_stats_get();
+    if (*aliased && (s1.nalloc != s0.nalloc || s1.total != s0.total || s1.blocks != s0.blocks ||
+                     s1.live != s0.live || s1.peak != s0.peak))
+        fail_msg("line %d: aliased view of '%s' allocated: %llu allocations, %llu bytes, %+lld blocks "
+                 "between gm_node_column and gm_column_release", line, key,
+                 (unsigned long long)(s1.nalloc - s0.nalloc), (unsigned long long)(s1.total - s0.total),
+                 (long long)s1.blocks - (long long)s0.blocks);
+    (void)nvalid;
+    return layout;
+}
+
+/* Zero copy proven, not declared: every backend's view of every layout goes through check_alias
+** on a graph whose every block is tracked (mem.h); for zerocopy each layout must be aliased.
+** After the close the tracker must hold nothing: the blocks the views pointed into were the
+** graph's own. */
+static void t_views_alias_store(void **state)
+{
+    FX;
+    enum { N = 300 };
+    static const char *keys[] = { "i", "d", "b", "c", "s", "v", "sparse", "gone", "never" };
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    gm_mem_track(true);
+    gm_graph *h = NULL;
+    assert_int_equal(gm_open(f->backend, &h, NULL, 0), GM_OK);
+    static char names[N][8], strs[N][40], mname[N][8];
+    static gm_str ids[N], mkeys[N];
+    static gm_value vi[N], vd[N], vb[N], vc[N], vs[N], vv[N], items[N][2], members[N];
+    static gm_node hs[N];
+    const char *roles[3] = { "admin", "user", "guest" };
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "n%zu", i);
+        snprintf(strs[i], sizeof strs[i], "distinct-%zu", i * 7);
+        snprintf(mname[i], sizeof mname[i], "m%zu", i % 5);
+        ids[i] = S(names[i]);
+        mkeys[i] = S(mname[i]);
+        vi[i] = gm_int((int64_t)i * 3 - 50);
+        vd[i] = gm_double((double)i / 4);
+        vb[i] = gm_bool(i % 3 == 1);
+        vc[i] = gm_cstr(roles[i % 3]);
+        vs[i] = gm_cstr(strs[i]);
+        items[i][0] = gm_cstr(strs[i]);
+        items[i][1] = gm_int((int64_t)i);
+        members[i] = gm_cstr(roles[i % 3]);
+        switch (i % 5) {
+        case 0: vv[i] = gm_null(); break;
+        case 1: vv[i] = gm_int((int64_t)i); break;
+        case 2: vv[i] = gm_cstr(strs[i]); break;
+        case 3: vv[i] = varr(items[i], 2); break;
+        default: vv[i] = vobj(&mkeys[i], &members[i], 1); break;
+        }
+    }
+    gm_node first;
+    OK(h, gm_node_add_batch(h, ids, N, &first, NULL));
+    for (size_t i = 0; i < N; i++) hs[i] = first + (gm_node)i;
+    OK(h, gm_node_set_batch(h, "i", hs, vi, N));
+    OK(h, gm_node_set_batch(h, "d", hs, vd, N));
+    OK(h, gm_node_set_batch(h, "b", hs, vb, N));
+    OK(h, gm_node_set_batch(h, "c", hs, vc, N));
+    OK(h, gm_node_set_batch(h, "s", hs, vs, N));
+    OK(h, gm_node_set_batch(h, "v", hs, vv, N));
+    for (size_t i = 0; i < N; i += 3) OK(h, gm_node_set(h, hs[i], "sparse", &vi[i]));
+    OK(h, gm_node_set(h, hs[7], "gone", &vs[7]));
+    OK(h, gm_node_unset(h, hs[7], "gone"));
+    for (size_t i = 10; i < N; i += 31) OK(h, gm_node_remove(h, hs[i]));   /* holes in every column */
+    unsigned seen = 0;
+    for (size_t k = 0; k < NKEYS; k++) {
+        bool aliased;
+        gm_col_layout layout = check_alias(h, keys[k], &aliased, __LINE__);
+        if (aliased) seen |= 1u << layout;
+        if (strcmp(f->backend, "zerocopy") == 0 && strcmp(keys[k], "never") != 0 && !aliased)
+            fail_msg("zerocopy: the view of '%s' is not aliased", keys[k]);
+    }
+    if (strcmp(f->backend, "zerocopy") == 0) {
+        unsigned all = 0;
+        gm_col_layout every[] = { GM_COL_EMPTY, GM_COL_I64, GM_COL_F64, GM_COL_BOOL, GM_COL_STR,
+                                  GM_COL_DICT, GM_COL_VALUES };
+        for (size_t j = 0; j < sizeof every / sizeof every[0]; j++) all |= 1u << every[j];
+        assert_int_equal(seen, all);               /* every layout was proven, none assumed */
+    }
+    gm_close(h);
+    size_t left = gm_mem_tracked();
+    gm_mem_track(false);
+    assert_int_equal(left, 0);
+    print_message("      [%s] aliased layouts proven (bitmask of gm_col_layout): 0x%x\n", f->backend, seen);
 }
 
 static void t_add_batch(void **state)
@@ -3191,6 +3353,46 @@ static void t_mem_allocator(void **state)
 /* ================================================================ leaks and OOM */
 
 /* Every kind of content, left in the graph. */
+/* The block tracker (mem.h) answers exactly and counts nothing: the stats move the same with it on. */
+static void t_mem_tracker(void **state)
+{
+    FX;
+    gm_mem_stats s0 = gm_mem_stats_get();
+    char *q = gm_mem_alloc(40);                    /* allocated before tracking: unknown to it */
+    assert_non_null(q);
+    gm_mem_track(true);
+    assert_false(gm_mem_owns(q, 1));
+    char *p = gm_mem_alloc(32);
+    assert_non_null(p);
+    assert_true(gm_mem_owns(p, 32));
+    assert_true(gm_mem_owns(p + 31, 1));
+    assert_true(gm_mem_owns(p + 32, 0));           /* one past the end, empty */
+    assert_false(gm_mem_owns(p, 33));
+    assert_false(gm_mem_owns(p + 1, 32));
+    assert_false(gm_mem_owns(p - 1, 2));
+    assert_int_equal(gm_mem_tracked(), 1);
+    char *r = gm_mem_realloc(p, 4000);             /* moves (most likely): the old range is gone */
+    assert_non_null(r);
+    assert_true(gm_mem_owns(r, 4000));
+    if (r != p) assert_false(gm_mem_owns(p, 1));
+    q = gm_mem_realloc(q, 80);                     /* a pre-tracking block becomes known */
+    assert_true(gm_mem_owns(q, 80));
+    assert_int_equal(gm_mem_tracked(), 2);
+    gm_mem_stats s1 = gm_mem_stats_get();
+    gm_mem_free(r);
+    assert_false(gm_mem_owns(r, 1));
+    assert_int_equal(gm_mem_tracked(), 1);
+    gm_mem_track(false);
+    assert_false(gm_mem_owns(q, 1));               /* off: every answer is false */
+    gm_mem_free(q);
+    /* the same sequence untracked moves the counters identically */
+    assert_int_equal(s1.live - s0.live, 4000 + 80);
+    assert_int_equal(s1.nalloc - s0.nalloc, 4);
+    assert_int_equal(s1.total - s0.total, 40 + 32 + (4000 - 32) + (80 - 40));
+    assert_int_equal(gm_mem_stats_get().live, s0.live);
+    assert_int_equal(gm_mem_stats_get().blocks, s0.blocks);
+}
+
 static void build_everything(gm_graph *g)
 {
     build_samples();
@@ -3672,6 +3874,7 @@ static const struct CMUnitTest tests[] = {
     T(t_errmsg_lifecycle),
     T(t_error_codes),
     T(t_views_allocate_nothing),
+    T(t_views_alias_store),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),
@@ -3710,6 +3913,7 @@ static const struct CMUnitTest tests[] = {
     T(t_model_random),
     T(t_memory_usage),
     T(t_mem_allocator),
+    T(t_mem_tracker),
     T(t_leaks_full_graph),
     T(t_oom_single_calls),
     T(t_oom_sweep),
