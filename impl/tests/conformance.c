@@ -3728,6 +3728,14 @@ failed:
     return rc;
 }
 
+/* The sampled sweep's next site after i: every one of the first 50, then every stride-th, and
+** never past the last one (total - 1), which is therefore always the final run. */
+static long oom_next_site(long i, long stride, long total)
+{
+    long next = i + (i < 50 ? 1 : stride);
+    return next < total - 1 ? next : total - 1;
+}
+
 /* Every allocation site of scenario_small is failed in t_oom_sweep; this longer scenario would
 ** take minutes under valgrind that way (runs x calls), so it fails an evenly spread sample of
 ** about 250 of its allocation sites, the first 50 and the last one included. */
@@ -3743,8 +3751,13 @@ static void t_oom_sweep_types(void **state)
     assert_int_equal(live_now(), l0);
     long stride = total / 250 + 1, runs = 0;
     gm_status rc = GM_ENOMEM;
-    for (long i = 0; i <= total; i += (i < 50 ? 1 : stride)) {
-        if (i > total - stride && i < total) i = total - 1;
+    /* gm_mem_fail_after(i) fails allocation i + 1, so the sites are i = 0 .. total - 1 and i =
+    ** total injects nothing. The step is clamped to total - 1, never past it: the last run fails
+    ** the last site whatever total and stride are (stepping first and clamping after let i land
+    ** on total exactly when total - 50 was a multiple of the stride). */
+    long last = -1;
+    for (long i = 0; i < total; i = oom_next_site(i, stride, total)) {
+        last = i;
         gm_mem_fail_after(i);
         rc = scenario_types(f->backend, &ops);
         gm_mem_fail_after(-1);
@@ -3755,6 +3768,7 @@ static void t_oom_sweep_types(void **state)
         if (rc != GM_ENOMEM) fail_msg("[%s] OOM at allocation %ld gave %s", f->backend, i, gm_strerror(rc));
         if (i == total - 1) break;
     }
+    assert_int_equal(last, total - 1);
     gm_mem_fail_after(total);
     rc = scenario_types(f->backend, &ops);
     gm_mem_fail_after(-1);
