@@ -27,15 +27,16 @@ static long gm_mem_fail = -1;            /* -1: never fail; n: allow n more, the
 
 /* ---- the block tracker (mem.h): open addressing on the payload address, linear probing,
 ** tombstones; held with plain malloc so it is invisible to the counts. */
-typedef struct gm_trk_slot { uintptr_t addr; size_t size; } gm_trk_slot;   /* addr 0: empty */
+typedef struct gm_trk_slot { uintptr_t addr; size_t size; uint64_t serial; } gm_trk_slot;   /* addr 0: empty */
 #define GM_TRK_TOMB ((uintptr_t)1)       /* a deleted slot (payloads are never at address 1) */
 static bool gm_trk_on, gm_trk_broken;
 static gm_trk_slot *gm_trk;
 static size_t gm_trk_cap, gm_trk_used, gm_trk_live;   /* used counts tombstones too */
+static uint64_t gm_trk_serial;          /* of the last block recorded */
 
 static size_t gm_trk_hash(uintptr_t a) { return (size_t)((a >> 4) * 0x9E3779B97F4A7C15ull); }
 
-static void gm_trk_put(uintptr_t a, size_t size);
+static void gm_trk_put(uintptr_t a, size_t size, uint64_t serial);
 
 static bool gm_trk_grow(void)
 {
@@ -48,12 +49,12 @@ static bool gm_trk_grow(void)
     gm_trk_cap = ncap;
     gm_trk_used = gm_trk_live = 0;
     for (size_t i = 0; i < ocap; i++)
-        if (old[i].addr > GM_TRK_TOMB) gm_trk_put(old[i].addr, old[i].size);
+        if (old[i].addr > GM_TRK_TOMB) gm_trk_put(old[i].addr, old[i].size, old[i].serial);
     free(old);
     return true;
 }
 
-static void gm_trk_put(uintptr_t a, size_t size)
+static void gm_trk_put(uintptr_t a, size_t size, uint64_t serial)
 {
     if (gm_trk_broken) return;
     if ((gm_trk_used + 1) * 2 > gm_trk_cap && !gm_trk_grow()) {
@@ -65,6 +66,7 @@ static void gm_trk_put(uintptr_t a, size_t size)
     if (gm_trk[i].addr == 0) gm_trk_used++;
     gm_trk[i].addr = a;
     gm_trk[i].size = size;
+    gm_trk[i].serial = serial;
     gm_trk_live++;
 }
 
@@ -86,21 +88,25 @@ void gm_mem_track(bool on)
     gm_trk = NULL;
     gm_trk_cap = gm_trk_used = gm_trk_live = 0;
     gm_trk_broken = false;
+    gm_trk_serial = 0;
     gm_trk_on = on;
 }
 
-bool gm_mem_owns(const void *p, size_t n)
+uint64_t gm_mem_block_serial(const void *p, size_t n)
 {
-    if (!gm_trk_on || gm_trk_broken || p == NULL) return false;
+    if (!gm_trk_on || gm_trk_broken || p == NULL) return 0;
     uintptr_t x = (uintptr_t)p;
-    if (n > UINTPTR_MAX - x) return false;
+    if (n > UINTPTR_MAX - x) return 0;
     for (size_t i = 0; i < gm_trk_cap; i++) {
         uintptr_t lo = gm_trk[i].addr;
         if (lo > GM_TRK_TOMB && x >= lo && x - lo <= gm_trk[i].size && n <= gm_trk[i].size - (x - lo))
-            return true;
+            return gm_trk[i].serial;
     }
-    return false;
+    return 0;
 }
+
+bool gm_mem_owns(const void *p, size_t n) { return gm_mem_block_serial(p, n) != 0; }
+uint64_t gm_mem_serial(void) { return gm_trk_serial; }
 
 size_t gm_mem_tracked(void) { return gm_trk_live; }
 
@@ -128,7 +134,7 @@ void *gm_mem_alloc(size_t n)
     gm_mem.blocks++;
     gm_mem.total += n;
     gm_mem_count(n, 0);
-    if (gm_trk_on) gm_trk_put((uintptr_t)(h + 1), n);
+    if (gm_trk_on) gm_trk_put((uintptr_t)(h + 1), n, ++gm_trk_serial);
     return h + 1;
 }
 
@@ -146,7 +152,7 @@ void *gm_mem_realloc(void *p, size_t n)
     gm_mem_count(n, old);
     if (gm_trk_on) {
         gm_trk_del((uintptr_t)p);
-        gm_trk_put((uintptr_t)(nh + 1), n);
+        gm_trk_put((uintptr_t)(nh + 1), n, ++gm_trk_serial);
     }
     return nh + 1;
 }

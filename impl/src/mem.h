@@ -12,13 +12,14 @@
 ** gm_mem_owns() query (a scan: tests only). Not thread-safe, like the rest of the allocator.
 **
 ** Used by impl/tests/conformance.c (t_views_alias_store) and, through the binding's test-only
-** _mem_track/_mem_owns, by python/tests/test_binding.py.
+** _mem_track/_mem_serial/_mem_block_serial, by python/tests/test_binding.py.
 */
 #ifndef GM_MEM_H
 #define GM_MEM_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* on: forget any previous record and track every block allocated from now on (blocks that were
 ** live before are unknown to it). off: stop and free the side table. */
@@ -27,6 +28,12 @@ void gm_mem_track(bool on);
 ** points into (or one past the end of) such a block. False when tracking is off, or when the
 ** side table could not grow (then every answer is false, so a test fails instead of passing). */
 bool gm_mem_owns(const void *p, size_t n);
+/* The allocation serial (1, 2, ... in tracking order; a realloc is a new one) of the block
+** gm_mem_owns() finds for [p, p + n), 0 if none; and the serial of the last block recorded. A
+** test takes gm_mem_serial() before an operation: a pointer whose block serial is nonzero and at
+** most that mark points into memory that existed before it (the store's), not into a fresh copy. */
+uint64_t gm_mem_block_serial(const void *p, size_t n);
+uint64_t gm_mem_serial(void);
 /* Live blocks the tracker knows of (a cross-check for tests: equals the growth of
 ** gm_mem_stats_get().blocks since tracking started, if nothing was live-and-freed across it). */
 size_t gm_mem_tracked(void);

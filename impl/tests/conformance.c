@@ -2259,12 +2259,19 @@ static void t_views_allocate_nothing(void **state)
 
 /* ---- proof of zero copy: an aliased view allocates nothing and lies inside the store ---- */
 
+static uint64_t alias_mark;   /* the tracker's serial just before the view was taken */
+
 static void owned_(const void *p, size_t n, const char *what, const char *key, int line)
 {
     if (n == 0) return;                            /* an empty array points nowhere in particular */
-    if (!gm_mem_owns(p, n))
+    uint64_t serial = gm_mem_block_serial(p, n);
+    if (serial == 0)
         fail_msg("line %d: aliased view of '%s': %s (%p, %zu bytes) is not inside a live block of the store",
                  line, key, what, p, n);
+    if (serial > alias_mark)
+        fail_msg("line %d: aliased view of '%s': %s lies in block #%llu, allocated after the view was "
+                 "asked for (#%llu): a copy, not the store", line, key, what,
+                 (unsigned long long)serial, (unsigned long long)alias_mark);
 }
 
 static void owned_value(const gm_value *v, const char *key, int line)
@@ -2290,10 +2297,12 @@ static void owned_value(const gm_value *v, const char *key, int line)
 /* View `key`, read every value, release. If the view says aliased: the allocator saw no call at
 ** all from gm_node_column to gm_column_release, and every array the view exposes (for its
 ** layout), every dictionary string and every payload read through it lies inside a block that
-** is live and was allocated since tracking started (the store's). Returns the layout; *aliased. */
+** is live and was allocated after tracking started and BEFORE the view was asked for (the
+** store's, not a copy made for the view). Returns the layout; *aliased. */
 static gm_col_layout check_alias(gm_graph *g, const char *key, bool *aliased, int line)
 {
     gm_mem_stats s0 = gm_mem_stats_get();
+    alias_mark = gm_mem_serial();
     gm_column col;
     memset(&col, 0, sizeof col);
     OK(g, gm_node_column(g, key, &col));
@@ -3365,6 +3374,8 @@ static void t_mem_tracker(void **state)
     char *p = gm_mem_alloc(32);
     assert_non_null(p);
     assert_true(gm_mem_owns(p, 32));
+    assert_int_equal(gm_mem_block_serial(p + 8, 8), 1);
+    assert_int_equal(gm_mem_serial(), 1);
     assert_true(gm_mem_owns(p + 31, 1));
     assert_true(gm_mem_owns(p + 32, 0));           /* one past the end, empty */
     assert_false(gm_mem_owns(p, 33));
@@ -3374,6 +3385,7 @@ static void t_mem_tracker(void **state)
     char *r = gm_mem_realloc(p, 4000);             /* moves (most likely): the old range is gone */
     assert_non_null(r);
     assert_true(gm_mem_owns(r, 4000));
+    assert_int_equal(gm_mem_block_serial(r, 4000), 2);   /* a realloc is a new serial */
     if (r != p) assert_false(gm_mem_owns(p, 1));
     q = gm_mem_realloc(q, 80);                     /* a pre-tracking block becomes known */
     assert_true(gm_mem_owns(q, 80));
