@@ -1,9 +1,11 @@
 /*
 ** conformance.c: the one conformance suite, run against every registered backend.
 **
-** Written only against graphmem.h: a backend joins by registration alone. main() runs the same
-** CMUnitTest array once per backend (cmocka_run_group_tests_name), the backend's name reaching the
-** tests through the group state; GM_BACKENDS=json,native restricts which ones run.
+** Written against graphmem.h (a backend joins by registration alone), plus the allocator's
+** test-only block tracker (mem.h) with which t_views_alias_store proves where views point.
+** main() runs the same CMUnitTest array once per backend (cmocka_run_group_tests_name), the
+** backend's name reaching the tests through the group state; GM_BACKENDS=json,native restricts
+** which ones run.
 **
 ** Every test opens a fresh graph in its setup after recording the counting allocator's live bytes;
 ** the teardown closes it and fails if live bytes are not back where they were, so every test is
