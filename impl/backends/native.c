@@ -62,6 +62,37 @@ static gm_status nat_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *
     return GM_OK;
 }
 
+static bool nat_has_payload(const gm_value *v)
+{
+    return (v->type == GM_STRING && v->as.s.len > 0) || (v->type == GM_ARRAY && v->as.a.len > 0) ||
+           (v->type == GM_OBJECT && v->as.o.len > 0);
+}
+
+/* The generic loop, on a deep copy when a value may borrow from a row the batch overwrites (a
+** get's payload, freed when its row is set before the value is read). Checked cheaply and
+** conservatively: some value has a payload and some target row already holds one. */
+static gm_status nat_attr_set_batch(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                                    const gm_value *vals, size_t count)
+{
+    bool payload = false, held = false;
+    for (size_t i = 0; i < count && !payload; i++) payload = nat_has_payload(&vals[i]);
+    for (size_t i = 0; i < count && payload && !held; i++) {
+        uintptr_t v;
+        held = gm_map_get(rs_attrs(g, k, hs[i]), key, strlen(key), &v) && nat_has_payload((const gm_value *)v);
+    }
+    if (!held) return gm_generic_set_batch(g, k, key, hs, vals, count);
+    gm_value *copy = count <= SIZE_MAX / sizeof *copy ? gm_mem_alloc(count * sizeof *copy) : NULL;
+    size_t made = 0;
+    gm_status rc = copy != NULL ? GM_OK : GM_ENOMEM;
+    while (made < count && rc == GM_OK)
+        if ((rc = gm_value_copy(&copy[made], &vals[made])) == GM_OK) made++;
+    if (rc == GM_OK) rc = gm_generic_set_batch(g, k, key, hs, copy, count);
+    else gm_fail(g, rc, "out of memory copying %zu values for '%s'", count, key);
+    while (made > 0) gm_value_free(&copy[--made]);
+    gm_mem_free(copy);
+    return rc;
+}
+
 const gm_backend gm_native_backend = {
     .version = GM_BACKEND_VERSION,
     .name = "native",
@@ -71,7 +102,7 @@ const gm_backend gm_native_backend = {
     .attr_set = nat_attr_set,
     .attr_get = nat_attr_get,
     .attr_unset = nat_attr_unset,
-    .attr_set_batch = gm_generic_set_batch,
+    .attr_set_batch = nat_attr_set_batch,
     .column = gm_generic_column,
     .column_release = gm_generic_column_release,
     .filter = gm_generic_filter,

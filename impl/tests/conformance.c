@@ -1,9 +1,11 @@
 /*
 ** conformance.c: the one conformance suite, run against every registered backend.
 **
-** Written only against graphmem.h: a backend joins by registration alone. main() runs the same
-** CMUnitTest array once per backend (cmocka_run_group_tests_name), the backend's name reaching the
-** tests through the group state; GM_BACKENDS=json,native restricts which ones run.
+** Written against graphmem.h (a backend joins by registration alone), plus the allocator's
+** test-only block tracker (mem.h) with which t_views_alias_store proves where views point.
+** main() runs the same CMUnitTest array once per backend (cmocka_run_group_tests_name), the
+** backend's name reaching the tests through the group state; GM_BACKENDS=json,native restricts
+** which ones run.
 **
 ** Every test opens a fresh graph in its setup after recording the counting allocator's live bytes;
 ** the teardown closes it and fails if live bytes are not back where they were, so every test is
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "graphmem.h"
+#include "mem.h"        /* test-only: the allocator's block tracker (t_views_alias_store) */
 
 /* ================================================================ fixture */
 
@@ -76,6 +79,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     gm_mem_fail_after(-1);           /* a failed assertion may have left injection on */
+    gm_mem_track(false);             /* ...or block tracking */
     gm_close(f->g);
     f->g = NULL;
     size_t live = gm_mem_stats_get().live;
@@ -1086,6 +1090,117 @@ static void t_values_self_alias(void **state)
     assert_memory_equal(got.ptr, "prefix-sou", 10);
 }
 
+/* Values read from the store passed back into set and batch set, for every column layout
+** (ints, dictionary strings, distinct strings, tagged values): they are valid when the call
+** starts, so a backend must read them before it moves or frees what they point into, whatever
+** the batch writes first. Two batch shapes: a get's value after rows whose new strings grow the
+** column's bytes, and a whole column rotated through its own view (row i := row i + 1), the
+** tagged one with the view's own values array passed as the batch's input. */
+enum { BB_N = 400, BB_K = 50, BB_KEYS = 4 };
+static const char *bb_keys[BB_KEYS] = { "i", "c", "s", "v" };
+static char     bb_s[BB_N][64], bb_vs[BB_N][16], bb_ks[BB_N][12], bb_grow[BB_K][80];
+static gm_value bb_items[BB_N][2], bb_members[BB_N];
+static gm_str   bb_mkeys[BB_N];
+static const char *bb_roles[5] = { "role-alpha", "role-beta", "role-gamma", "role-delta", "role-eps" };
+
+/* The value the model holds for key k at row i (payloads in static storage). */
+static gm_value bb_model(int k, size_t i)
+{
+    switch (k) {
+    case 0: return gm_int((int64_t)i * 5 - 7);
+    case 1: return gm_cstr(bb_roles[i % 5]);
+    case 2: return gm_cstr(bb_s[i]);
+    default:
+        if (i % 3 == 0) return gm_cstr(bb_vs[i]);
+        if (i % 3 == 1) return varr(bb_items[i], 2);
+        return vobj(&bb_mkeys[i], &bb_members[i], 1);
+    }
+}
+
+static void bb_expect_all(gm_graph *g, gm_node first, int k, size_t rot, int line)
+{
+    for (size_t i = 0; i < BB_N; i++) {
+        gm_value want = bb_model(k, (i + rot) % BB_N), got;
+        fail_line = line;
+        OK(g, gm_node_get(g, first + (gm_node)i, bb_keys[k], &got));
+        if (!veq(&got, &want)) {
+            char b1[200], b2[200];
+            fail_msg("line %d: key '%s' row %zu holds %s, expected %s", line, bb_keys[k], i,
+                     vfmt(&got, b1, sizeof b1), vfmt(&want, b2, sizeof b2));
+        }
+    }
+}
+
+static void t_values_borrowed_batch(void **state)
+{
+    FX;
+    static gm_str ids[BB_N];
+    static char names[BB_N][8];
+    static gm_node hs[BB_N];
+    static gm_value vals[BB_N];
+    for (size_t i = 0; i < BB_N; i++) {
+        snprintf(names[i], sizeof names[i], "bb%zu", i);
+        ids[i] = S(names[i]);
+        snprintf(bb_s[i], sizeof bb_s[i], "distinct string %zu, long enough to need its bytes", i);
+        snprintf(bb_vs[i], sizeof bb_vs[i], "val-%zu", i);
+        snprintf(bb_ks[i], sizeof bb_ks[i], "m%zu", i);
+        bb_items[i][0] = gm_int((int64_t)i);
+        bb_items[i][1] = gm_cstr(bb_vs[i]);
+        bb_members[i] = gm_double((double)i + 0.25);
+        bb_mkeys[i] = S(bb_ks[i]);
+    }
+    for (size_t j = 0; j < BB_K; j++)
+        snprintf(bb_grow[j], sizeof bb_grow[j], "a new string %zu that grows the column's bytes", j);
+    gm_node first;
+    OK(g, gm_node_add_batch(g, ids, BB_N, &first, NULL));
+    for (size_t i = 0; i < BB_N; i++) hs[i] = first + (gm_node)i;
+    for (int k = 0; k < BB_KEYS; k++) {
+        for (size_t i = 0; i < BB_N; i++) vals[i] = bb_model(k, i);
+        OK(g, gm_node_set_batch(g, bb_keys[k], hs, vals, BB_N));
+    }
+    gm_value v;
+    for (int k = 0; k < BB_KEYS; k++) {
+        const char *key = bb_keys[k];
+        gm_value m0 = bb_model(k, 0), m1 = bb_model(k, 1), m2 = bb_model(k, 2);
+        /* single sets: into its own row, into another row */
+        OK(g, gm_node_get(g, hs[0], key, &v));
+        OK(g, gm_node_set(g, hs[0], key, &v));
+        expect_node_val(g, hs[0], key, &m0);
+        OK(g, gm_node_get(g, hs[1], key, &v));
+        OK(g, gm_node_set(g, hs[2], key, &v));
+        expect_node_val(g, hs[2], key, &m1);
+        OK(g, gm_node_set(g, hs[2], key, &m2));
+        /* a get's value, batch-set after BB_K rows of new strings (row 0's own row among them) */
+        OK(g, gm_node_get(g, hs[1], key, &v));
+        for (size_t j = 0; j < BB_K; j++)           /* ints stay ints: "i" keeps its layout */
+            vals[j] = k == 0 ? gm_int(1000 + (int64_t)j) : gm_cstr(bb_grow[j]);
+        vals[BB_K] = v;
+        gm_node bh[BB_K + 1];
+        for (size_t j = 0; j < BB_K; j++) bh[j] = hs[j];   /* row 1, the source, among them */
+        bh[BB_K] = hs[BB_K + 1];                   /* row 1's old value lands on row K + 1 */
+        OK(g, gm_node_set_batch(g, key, bh, vals, BB_K + 1));
+        expect_node_val(g, hs[BB_K + 1], key, &m1);
+        for (size_t j = 0; j < BB_K; j++) expect_node_val(g, bh[j], key, &vals[j]);
+        for (size_t i = 0; i < BB_N; i++) vals[i] = bb_model(k, i);
+        OK(g, gm_node_set_batch(g, key, hs, vals, BB_N));   /* back to the model */
+        bb_expect_all(g, first, k, 0, __LINE__);
+        /* rotate the column through its own view */
+        gm_column col;
+        OK(g, gm_node_column(g, key, &col));
+        for (size_t i = 0; i < BB_N; i++) OK(g, gm_column_value(&col, (i + 1) % BB_N, &vals[i]));
+        const gm_value *in = vals;
+        if (col.layout == GM_COL_VALUES) {         /* the view's own array, shifted by one row */
+            for (size_t i = 0; i < BB_N; i++) hs[i] = first + (gm_node)((i + BB_N - 1) % BB_N);
+            in = col.values;
+        }
+        OK(g, gm_node_set_batch(g, key, hs, in, BB_N));
+        gm_column_release(g, &col);
+        for (size_t i = 0; i < BB_N; i++) hs[i] = first + (gm_node)i;
+        bb_expect_all(g, first, k, 1, __LINE__);
+        CHECK_COLUMN(g, key);
+    }
+}
+
 /* Many distinct strings in one column (a dictionary stops paying: offsets + bytes), set one
 ** by one and by batch, then changed, unset and removed, each time checked against the model. */
 static void t_columns_strings_many(void **state)
@@ -2072,8 +2187,9 @@ static void t_batch_set_edges(void **state)
 }
 
 /* Views: where a backend hands out a column view that aliases its storage (graphmem.h's
-** `aliased`), reading it, and iterating every node's out-neighbours and degrees, allocate
-** nothing. The phase-4 backend must alias: that is what its phase is. */
+** `aliased`), taking it, reading it, iterating every node's out-neighbours and degrees and
+** releasing it allocate nothing, counted from before gm_node_column. The phase-4 backend must
+** alias: that is what its phase is. t_views_alias_store proves where the arrays point. */
 static void t_views_allocate_nothing(void **state)
 {
     FX;
@@ -2105,6 +2221,7 @@ static void t_views_allocate_nothing(void **state)
     OK(g, gm_out_neighbors(g, nodes[0], &nb));          /* settle any lazy index once */
 
     gm_column ci, cr;
+    gm_mem_stats m0 = gm_mem_stats_get();              /* counted from before the views exist */
     OK(g, gm_node_column(g, "k", &ci));
     OK(g, gm_node_column(g, "r", &cr));
     if (strcmp(be, "zerocopy") == 0) assert_true(ci.aliased && cr.aliased);
@@ -2113,7 +2230,6 @@ static void t_views_allocate_nothing(void **state)
         gm_column_release(g, &cr);
         skip();                                          /* a copying backend: nothing to assert */
     }
-    uint64_t before = gm_mem_stats_get().nalloc;
     int64_t sum = 0;
     size_t strbytes = 0, degsum = 0, nbsum = 0;
     for (size_t i = 0; i < ci.len; i++) {
@@ -2129,7 +2245,6 @@ static void t_views_allocate_nothing(void **state)
         degsum += d;
         OK(g, gm_in_degree(g, n, &d));
     }
-    assert_int_equal(gm_mem_stats_get().nalloc, before);
     int64_t want = 0;
     for (int i = 0; i < N; i++) want += i * 7 - 100;
     assert_int_equal(sum, want);
@@ -2138,6 +2253,175 @@ static void t_views_allocate_nothing(void **state)
     assert_int_equal(degsum, 2 * N);
     gm_column_release(g, &ci);
     gm_column_release(g, &cr);
+    gm_mem_stats m1 = gm_mem_stats_get();             /* ...to after they are released */
+    assert_int_equal(m1.nalloc, m0.nalloc);
+    assert_int_equal(m1.total, m0.total);
+    assert_int_equal(m1.blocks, m0.blocks);
+}
+
+/* ---- proof of zero copy: an aliased view allocates nothing and lies inside the store ---- */
+
+static uint64_t alias_mark;   /* the tracker's serial just before the view was taken */
+
+static void owned_(const void *p, size_t n, const char *what, const char *key, int line)
+{
+    if (n == 0) return;                            /* an empty array points nowhere in particular */
+    uint64_t serial = gm_mem_block_serial(p, n);
+    if (serial == 0)
+        fail_msg("line %d: aliased view of '%s': %s (%p, %zu bytes) is not inside a live block of the store",
+                 line, key, what, p, n);
+    if (serial > alias_mark)
+        fail_msg("line %d: aliased view of '%s': %s lies in block #%llu, allocated after the view was "
+                 "asked for (#%llu): a copy, not the store", line, key, what,
+                 (unsigned long long)serial, (unsigned long long)alias_mark);
+}
+
+static void owned_value(const gm_value *v, const char *key, int line)
+{
+    switch (v->type) {
+    case GM_STRING: owned_(v->as.s.ptr, v->as.s.len, "a string's bytes", key, line); break;
+    case GM_ARRAY:
+        owned_(v->as.a.items, v->as.a.len * sizeof(gm_value), "an array's items", key, line);
+        for (size_t i = 0; i < v->as.a.len; i++) owned_value(&v->as.a.items[i], key, line);
+        break;
+    case GM_OBJECT:
+        owned_(v->as.o.keys, v->as.o.len * sizeof(gm_str), "an object's keys", key, line);
+        owned_(v->as.o.vals, v->as.o.len * sizeof(gm_value), "an object's values", key, line);
+        for (size_t i = 0; i < v->as.o.len; i++) {
+            owned_(v->as.o.keys[i].ptr, v->as.o.keys[i].len, "a member name", key, line);
+            owned_value(&v->as.o.vals[i], key, line);
+        }
+        break;
+    default: break;
+    }
+}
+
+/* View `key`, read every value, release. If the view says aliased: the allocator saw no call at
+** all from gm_node_column to gm_column_release, and every array the view exposes (for its
+** layout), every dictionary string and every payload read through it lies inside a block that
+** is live and was allocated after tracking started and BEFORE the view was asked for (the
+** store's, not a copy made for the view). Returns the layout; *aliased. */
+static gm_col_layout check_alias(gm_graph *g, const char *key, bool *aliased, int line)
+{
+    gm_mem_stats s0 = gm_mem_stats_get();
+    alias_mark = gm_mem_serial();
+    gm_column col;
+    memset(&col, 0, sizeof col);
+    OK(g, gm_node_column(g, key, &col));
+    gm_col_layout layout = col.layout;
+    *aliased = col.aliased;
+    size_t n = col.len, nb = (n + 7) / 8;
+    if (col.aliased) {
+        owned_(col.valid, nb, "valid", key, line);
+        switch (col.layout) {
+        case GM_COL_EMPTY: break;
+        case GM_COL_I64: owned_(col.i64, n * sizeof *col.i64, "i64", key, line); break;
+        case GM_COL_F64: owned_(col.f64, n * sizeof *col.f64, "f64", key, line); break;
+        case GM_COL_BOOL: owned_(col.bits, nb, "bits", key, line); break;
+        case GM_COL_STR:
+            owned_(col.offsets, (n + 1) * sizeof *col.offsets, "offsets", key, line);
+            owned_(col.bytes, (size_t)col.offsets[n], "bytes", key, line);
+            break;
+        case GM_COL_DICT:
+            owned_(col.codes, n * sizeof *col.codes, "codes", key, line);
+            owned_(col.dict, col.ndict * sizeof *col.dict, "dict", key, line);
+            for (size_t i = 0; i < col.ndict; i++) owned_(col.dict[i].ptr, col.dict[i].len, "a dict string", key, line);
+            break;
+        case GM_COL_VALUES: owned_(col.values, n * sizeof *col.values, "values", key, line); break;
+        }
+    }
+    size_t nvalid = 0;
+    for (size_t i = 0; i < n; i++) {
+        gm_value v;
+        if (gm_column_value(&col, i, &v) != GM_OK) continue;
+        nvalid++;
+        if (col.aliased) owned_value(&v, key, line);
+    }
+    gm_column_release(g, &col);
+    gm_mem_stats s1 = gm_mem_stats_get();
+    if (*aliased && (s1.nalloc != s0.nalloc || s1.total != s0.total || s1.blocks != s0.blocks ||
+                     s1.live != s0.live || s1.peak != s0.peak))
+        fail_msg("line %d: aliased view of '%s' allocated: %llu allocations, %llu bytes, %+lld blocks "
+                 "between gm_node_column and gm_column_release", line, key,
+                 (unsigned long long)(s1.nalloc - s0.nalloc), (unsigned long long)(s1.total - s0.total),
+                 (long long)s1.blocks - (long long)s0.blocks);
+    (void)nvalid;
+    return layout;
+}
+
+/* Zero copy proven, not declared: every backend's view of every layout goes through check_alias
+** on a graph whose every block is tracked (mem.h); for zerocopy each layout must be aliased.
+** After the close the tracker must hold nothing: the blocks the views pointed into were the
+** graph's own. */
+static void t_views_alias_store(void **state)
+{
+    FX;
+    enum { N = 300 };
+    static const char *keys[] = { "i", "d", "b", "c", "s", "v", "sparse", "gone", "never" };
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    gm_mem_track(true);
+    gm_graph *h = NULL;
+    assert_int_equal(gm_open(f->backend, &h, NULL, 0), GM_OK);
+    static char names[N][8], strs[N][40], mname[N][8];
+    static gm_str ids[N], mkeys[N];
+    static gm_value vi[N], vd[N], vb[N], vc[N], vs[N], vv[N], items[N][2], members[N];
+    static gm_node hs[N];
+    const char *roles[3] = { "admin", "user", "guest" };
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "n%zu", i);
+        snprintf(strs[i], sizeof strs[i], "distinct-%zu", i * 7);
+        snprintf(mname[i], sizeof mname[i], "m%zu", i % 5);
+        ids[i] = S(names[i]);
+        mkeys[i] = S(mname[i]);
+        vi[i] = gm_int((int64_t)i * 3 - 50);
+        vd[i] = gm_double((double)i / 4);
+        vb[i] = gm_bool(i % 3 == 1);
+        vc[i] = gm_cstr(roles[i % 3]);
+        vs[i] = gm_cstr(strs[i]);
+        items[i][0] = gm_cstr(strs[i]);
+        items[i][1] = gm_int((int64_t)i);
+        members[i] = gm_cstr(roles[i % 3]);
+        switch (i % 5) {
+        case 0: vv[i] = gm_null(); break;
+        case 1: vv[i] = gm_int((int64_t)i); break;
+        case 2: vv[i] = gm_cstr(strs[i]); break;
+        case 3: vv[i] = varr(items[i], 2); break;
+        default: vv[i] = vobj(&mkeys[i], &members[i], 1); break;
+        }
+    }
+    gm_node first;
+    OK(h, gm_node_add_batch(h, ids, N, &first, NULL));
+    for (size_t i = 0; i < N; i++) hs[i] = first + (gm_node)i;
+    OK(h, gm_node_set_batch(h, "i", hs, vi, N));
+    OK(h, gm_node_set_batch(h, "d", hs, vd, N));
+    OK(h, gm_node_set_batch(h, "b", hs, vb, N));
+    OK(h, gm_node_set_batch(h, "c", hs, vc, N));
+    OK(h, gm_node_set_batch(h, "s", hs, vs, N));
+    OK(h, gm_node_set_batch(h, "v", hs, vv, N));
+    for (size_t i = 0; i < N; i += 3) OK(h, gm_node_set(h, hs[i], "sparse", &vi[i]));
+    OK(h, gm_node_set(h, hs[7], "gone", &vs[7]));
+    OK(h, gm_node_unset(h, hs[7], "gone"));
+    for (size_t i = 10; i < N; i += 31) OK(h, gm_node_remove(h, hs[i]));   /* holes in every column */
+    unsigned seen = 0;
+    for (size_t k = 0; k < NKEYS; k++) {
+        bool aliased;
+        gm_col_layout layout = check_alias(h, keys[k], &aliased, __LINE__);
+        if (aliased) seen |= 1u << layout;
+        if (strcmp(f->backend, "zerocopy") == 0 && strcmp(keys[k], "never") != 0 && !aliased)
+            fail_msg("zerocopy: the view of '%s' is not aliased", keys[k]);
+    }
+    if (strcmp(f->backend, "zerocopy") == 0) {
+        unsigned all = 0;
+        gm_col_layout every[] = { GM_COL_EMPTY, GM_COL_I64, GM_COL_F64, GM_COL_BOOL, GM_COL_STR,
+                                  GM_COL_DICT, GM_COL_VALUES };
+        for (size_t j = 0; j < sizeof every / sizeof every[0]; j++) all |= 1u << every[j];
+        assert_int_equal(seen, all);               /* every layout was proven, none assumed */
+    }
+    gm_close(h);
+    size_t left = gm_mem_tracked();
+    gm_mem_track(false);
+    assert_int_equal(left, 0);
+    print_message("      [%s] aliased layouts proven (bitmask of gm_col_layout): 0x%x\n", f->backend, seen);
 }
 
 static void t_add_batch(void **state)
@@ -3080,6 +3364,49 @@ static void t_mem_allocator(void **state)
 /* ================================================================ leaks and OOM */
 
 /* Every kind of content, left in the graph. */
+/* The block tracker (mem.h) answers exactly and counts nothing: the stats move the same with it on. */
+static void t_mem_tracker(void **state)
+{
+    FX;
+    gm_mem_stats s0 = gm_mem_stats_get();
+    char *q = gm_mem_alloc(40);                    /* allocated before tracking: unknown to it */
+    assert_non_null(q);
+    gm_mem_track(true);
+    assert_false(gm_mem_owns(q, 1));
+    char *p = gm_mem_alloc(32);
+    assert_non_null(p);
+    assert_true(gm_mem_owns(p, 32));
+    assert_int_equal(gm_mem_block_serial(p + 8, 8), 1);
+    assert_int_equal(gm_mem_serial(), 1);
+    assert_true(gm_mem_owns(p + 31, 1));
+    assert_true(gm_mem_owns(p + 32, 0));           /* one past the end, empty */
+    assert_false(gm_mem_owns(p, 33));
+    assert_false(gm_mem_owns(p + 1, 32));
+    assert_false(gm_mem_owns(p - 1, 2));
+    assert_int_equal(gm_mem_tracked(), 1);
+    char *r = gm_mem_realloc(p, 4000);             /* moves (most likely): the old range is gone */
+    assert_non_null(r);
+    assert_true(gm_mem_owns(r, 4000));
+    assert_int_equal(gm_mem_block_serial(r, 4000), 2);   /* a realloc is a new serial */
+    if (r != p) assert_false(gm_mem_owns(p, 1));
+    q = gm_mem_realloc(q, 80);                     /* a pre-tracking block becomes known */
+    assert_true(gm_mem_owns(q, 80));
+    assert_int_equal(gm_mem_tracked(), 2);
+    gm_mem_stats s1 = gm_mem_stats_get();
+    gm_mem_free(r);
+    assert_false(gm_mem_owns(r, 1));
+    assert_int_equal(gm_mem_tracked(), 1);
+    gm_mem_track(false);
+    assert_false(gm_mem_owns(q, 1));               /* off: every answer is false */
+    gm_mem_free(q);
+    /* the same sequence untracked moves the counters identically */
+    assert_int_equal(s1.live - s0.live, 4000 + 80);
+    assert_int_equal(s1.nalloc - s0.nalloc, 4);
+    assert_int_equal(s1.total - s0.total, 40 + 32 + (4000 - 32) + (80 - 40));
+    assert_int_equal(gm_mem_stats_get().live, s0.live);
+    assert_int_equal(gm_mem_stats_get().blocks, s0.blocks);
+}
+
 static void build_everything(gm_graph *g)
 {
     build_samples();
@@ -3415,6 +3742,14 @@ failed:
     return rc;
 }
 
+/* The sampled sweep's next site after i: every one of the first 50, then every stride-th, and
+** never past the last one (total - 1), which is therefore always the final run. */
+static long oom_next_site(long i, long stride, long total)
+{
+    long next = i + (i < 50 ? 1 : stride);
+    return next < total - 1 ? next : total - 1;
+}
+
 /* Every allocation site of scenario_small is failed in t_oom_sweep; this longer scenario would
 ** take minutes under valgrind that way (runs x calls), so it fails an evenly spread sample of
 ** about 250 of its allocation sites, the first 50 and the last one included. */
@@ -3430,8 +3765,13 @@ static void t_oom_sweep_types(void **state)
     assert_int_equal(live_now(), l0);
     long stride = total / 250 + 1, runs = 0;
     gm_status rc = GM_ENOMEM;
-    for (long i = 0; i <= total; i += (i < 50 ? 1 : stride)) {
-        if (i > total - stride && i < total) i = total - 1;
+    /* gm_mem_fail_after(i) fails allocation i + 1, so the sites are i = 0 .. total - 1 and i =
+    ** total injects nothing. The step is clamped to total - 1, never past it: the last run fails
+    ** the last site whatever total and stride are (stepping first and clamping after let i land
+    ** on total exactly when total - 50 was a multiple of the stride). */
+    long last = -1;
+    for (long i = 0; i < total; i = oom_next_site(i, stride, total)) {
+        last = i;
         gm_mem_fail_after(i);
         rc = scenario_types(f->backend, &ops);
         gm_mem_fail_after(-1);
@@ -3442,6 +3782,7 @@ static void t_oom_sweep_types(void **state)
         if (rc != GM_ENOMEM) fail_msg("[%s] OOM at allocation %ld gave %s", f->backend, i, gm_strerror(rc));
         if (i == total - 1) break;
     }
+    assert_int_equal(last, total - 1);
     gm_mem_fail_after(total);
     rc = scenario_types(f->backend, &ops);
     gm_mem_fail_after(-1);
@@ -3561,6 +3902,7 @@ static const struct CMUnitTest tests[] = {
     T(t_errmsg_lifecycle),
     T(t_error_codes),
     T(t_views_allocate_nothing),
+    T(t_views_alias_store),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),
@@ -3572,6 +3914,7 @@ static const struct CMUnitTest tests[] = {
     T(t_values_replace_type),
     T(t_values_borrowed_copy),
     T(t_values_self_alias),
+    T(t_values_borrowed_batch),
     T(t_values_borrowed_lifetime),
     T(t_value_api),
     T(t_json_codec),
@@ -3598,6 +3941,7 @@ static const struct CMUnitTest tests[] = {
     T(t_model_random),
     T(t_memory_usage),
     T(t_mem_allocator),
+    T(t_mem_tracker),
     T(t_leaks_full_graph),
     T(t_oom_single_calls),
     T(t_oom_sweep),

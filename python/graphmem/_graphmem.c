@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "graphmem.h"
+#include "mem.h"        /* the test-only block tracker behind _mem_track / _mem_owns */
 
 /* ------------------------------------------------------------------ types */
 
@@ -2052,6 +2053,37 @@ static PyObject *mod_count_allocations(PyObject *Py_UNUSED(m), PyObject *args)
     return Py_BuildValue("(N{s:K,s:K})", r, "obj", no, "mem", nm);
 }
 
+/* Test-only: the counting allocator's block tracker (impl/src/mem.h), so a test can prove that a
+** column buffer lies inside the store. _mem_track(on); _mem_serial() -> the last block's serial;
+** _mem_block_serial(buffer) -> the serial of the live tracked block holding the whole buffer, 0
+** if none; _mem_tracked() -> live tracked blocks. */
+static PyObject *mod_mem_track(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    int on = PyObject_IsTrue(arg);
+    if (on < 0) return NULL;
+    gm_mem_track(on != 0);
+    Py_RETURN_NONE;
+}
+
+static PyObject *mod_mem_block_serial(PyObject *Py_UNUSED(m), PyObject *arg)
+{
+    Py_buffer b;
+    if (PyObject_GetBuffer(arg, &b, PyBUF_SIMPLE) < 0) return NULL;
+    uint64_t serial = gm_mem_block_serial(b.buf, (size_t)b.len);
+    PyBuffer_Release(&b);
+    return PyLong_FromUnsignedLongLong(serial);
+}
+
+static PyObject *mod_mem_serial(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(a))
+{
+    return PyLong_FromUnsignedLongLong(gm_mem_serial());
+}
+
+static PyObject *mod_mem_tracked(PyObject *Py_UNUSED(m), PyObject *Py_UNUSED(a))
+{
+    return PyLong_FromSize_t(gm_mem_tracked());
+}
+
 static PyMethodDef module_methods[] = {
     {"backends", mod_backends, METH_NOARGS, "names of the registered backends, in phase order"},
     {"mem_stats", mod_mem_stats, METH_NOARGS,
@@ -2061,6 +2093,11 @@ static PyMethodDef module_methods[] = {
      "fault injection: after n more store allocations every one fails; -1 turns it off"},
     {"_count_allocations", mod_count_allocations, METH_VARARGS,
      "_count_allocations(fn, *args) -> (result, {'obj': n, 'mem': n})"},
+    {"_mem_track", mod_mem_track, METH_O, "test-only: start (True) or stop block tracking"},
+    {"_mem_serial", mod_mem_serial, METH_NOARGS, "test-only: serial of the last tracked block"},
+    {"_mem_block_serial", mod_mem_block_serial, METH_O,
+     "test-only: serial of the live tracked block holding this whole buffer, 0 if none"},
+    {"_mem_tracked", mod_mem_tracked, METH_NOARGS, "test-only: live blocks the tracker knows"},
     {NULL, NULL, 0, NULL}
 };
 

@@ -7,8 +7,8 @@
 ** row-at-a-time paths:
 **   - a column view is a materialised copy of the column's arrays (aliased = false);
 **   - out-neighbours are copied from the CSR into a scratch buffer owned by the graph;
-**   - batch set loops attr_set (generic.c), the batch-building calls loop node_add/edge_add
-**     (graph.c), and the filter reads every node through attr_get (generic.c).
+**   - batch set loops attr_set (generic.c; on a copy if the values borrow from the column), the
+**     batch-building calls loop node_add/edge_add (graph.c), and the filter reads every node through attr_get (generic.c).
 ** zerocopy.c is the same store with the phase-4 paths; the difference is what the harness measures.
 */
 #include <string.h>
@@ -108,6 +108,16 @@ static gm_status co_column(gm_graph *g, const char *key, gm_column *out)
     return GM_OK;
 }
 
+/* The generic row-at-a-time batch, on a copy when the values borrow from the target column (a
+** value read with a get, set after rows that grow or overwrite what it points into). */
+static gm_status co_attr_set_batch(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                                   const gm_value *vals, size_t count)
+{
+    if (col_batch_borrows(col_attr_find(COL(g), k, key), vals, count))
+        return col_batch_on_copy(g, k, key, hs, vals, count, gm_generic_set_batch);
+    return gm_generic_set_batch(g, k, key, hs, vals, count);
+}
+
 static void co_column_release(gm_graph *g, gm_column *col)
 {
     (void)g;
@@ -120,7 +130,7 @@ const gm_backend gm_columnar_backend = {
     .phase = 3,
     COL_SHARED_SLOTS,
     .out_neighbors = co_out_neighbors,
-    .attr_set_batch = gm_generic_set_batch,
+    .attr_set_batch = co_attr_set_batch,
     .column = co_column,
     .column_release = co_column_release,
     .filter = gm_generic_filter,

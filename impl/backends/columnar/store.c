@@ -755,6 +755,64 @@ gm_status col_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
     return GM_OK;
 }
 
+/* ---------------------------------------------------------------- batches borrowing from their target */
+
+static bool col_str_in(const col_buf *b, gm_str s) { return s.len > 0 && col_inside(b, s.ptr); }
+
+static bool col_value_in(const col_buf *b, const gm_value *v)
+{
+    switch (v->type) {
+    case GM_STRING: return col_str_in(b, v->as.s);
+    case GM_ARRAY:
+        for (size_t i = 0; i < v->as.a.len; i++)
+            if (col_value_in(b, &v->as.a.items[i])) return true;
+        return false;
+    case GM_OBJECT:
+        for (size_t i = 0; i < v->as.o.len; i++)
+            if (col_str_in(b, v->as.o.keys[i]) || col_value_in(b, &v->as.o.vals[i])) return true;
+        return false;
+    default: return false;
+    }
+}
+
+bool col_batch_borrows(const col_attr *a, const gm_value *vals, size_t count)
+{
+    if (a == NULL) return false;              /* a new column holds nothing yet */
+    if (a->type == COL_DICT || a->type == COL_STR) {
+        for (size_t i = 0; i < count; i++)
+            if (col_value_in(&a->dbytes, &vals[i])) return true;
+        return false;
+    }
+    if (a->type != COL_VAL) return false;
+    uintptr_t lo = (uintptr_t)a->data.p, hi = lo + a->data.cap * sizeof(gm_value);
+    uintptr_t vlo = (uintptr_t)vals, vhi = vlo + count * sizeof *vals;
+    if (a->data.p != NULL && vlo < hi && lo < vhi) return true;
+    for (size_t i = 0; i < count; i++) {
+        gm_type t = vals[i].type;
+        if ((t == GM_STRING && vals[i].as.s.len > 0) || (t == GM_ARRAY && vals[i].as.a.len > 0) ||
+            (t == GM_OBJECT && vals[i].as.o.len > 0))
+            return true;
+    }
+    return false;
+}
+
+gm_status col_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                            const gm_value *vals, size_t count, col_batch_fn batch)
+{
+    gm_value *copy = count <= SIZE_MAX / sizeof *copy ? gm_mem_alloc(count * sizeof *copy) : NULL;
+    size_t made = 0;
+    gm_status rc = copy != NULL ? GM_OK : GM_ENOMEM;
+    while (made < count && rc == GM_OK) {
+        rc = gm_value_copy(&copy[made], &vals[made]);
+        if (rc == GM_OK) made++;
+    }
+    if (rc == GM_OK) rc = batch(g, k, key, hs, copy, count);
+    else gm_fail(g, rc, "out of memory copying %zu values borrowed from '%s'", count, key);
+    for (size_t i = 0; i < made; i++) gm_value_free(&copy[i]);
+    gm_mem_free(copy);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- accounting */
 
 static size_t col_attr_bytes(const col_attr *a)

@@ -160,6 +160,19 @@ void      col_str_finalize(col_attr *a, size_t rows);
 /* STR: put one string (reserving bytes itself; batches pre-reserve). */
 gm_status col_str_put(col_attr *a, size_t row, const char *s, size_t len);
 
+/* Could a batch into column a move or free what vals borrow? DICT/STR: a string (at any depth)
+** inside a's bytes, which grow or are rebuilt mid-batch. VAL: the array itself inside a's slots,
+** or any payload at all (a payload borrowed from a row is freed when that row is overwritten;
+** telling it from a caller's own payload would cost a walk of the column, so any payload counts).
+** Other types hold nothing a value can point into. O(values and their payload nodes). */
+bool      col_batch_borrows(const col_attr *a, const gm_value *vals, size_t count);
+/* Run batch(g, k, key, hs, copy, count) on a deep copy of vals (the inputs of a batch that
+** borrows from its own target, see above), then free the copy. GM_ENOMEM if the copy fails. */
+typedef gm_status (*col_batch_fn)(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                                  const gm_value *vals, size_t count);
+gm_status col_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                            const gm_value *vals, size_t count, col_batch_fn batch);
+
 /* The slots columnar and zerocopy share, for their gm_backend initialisers. Each adds
 ** out_neighbors and its column/filter/batch slots. */
 #define COL_SHARED_SLOTS                                                                     \

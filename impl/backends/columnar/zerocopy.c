@@ -149,8 +149,9 @@ static gm_status zc_edge_add_batch(gm_graph *g, const gm_node *src, const gm_nod
     return GM_OK;
 }
 
-static gm_status zc_attr_set_batch(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
-                                   const gm_value *vals, size_t count)
+/* The batch proper; its values must not borrow from the target column (see zc_attr_set_batch). */
+static gm_status zc_set_batch_own(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                                  const gm_value *vals, size_t count)
 {
     col_graph *G = COL(g);
     col_attr *a = col_attr_find(G, k, key);
@@ -198,6 +199,17 @@ fail:
     if (created && a->nvalid == 0) col_attr_drop_last(G, k);
     return gm_fail(g, rc, "cannot batch-set '%s' on %zu %ss: %s", key, count,
                    k == GM_KNODE ? "node" : "edge", gm_strerror(rc));
+}
+
+/* Values borrowed from the target column itself (a view's strings or payloads) would move or die
+** inside the batch (the string bytes are reserved first; a row's payload is freed when the row is
+** overwritten), so such a batch runs on a copy of them, as a single set copies first. */
+static gm_status zc_attr_set_batch(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                                   const gm_value *vals, size_t count)
+{
+    if (col_batch_borrows(col_attr_find(COL(g), k, key), vals, count))
+        return col_batch_on_copy(g, k, key, hs, vals, count, zc_set_batch_own);
+    return zc_set_batch_own(g, k, key, hs, vals, count);
 }
 
 /* ---------------------------------------------------------------- filter */
