@@ -77,8 +77,8 @@ static gm_status nat_attr_set_batch(gm_graph *g, gm_kind k, const char *key, con
     bool payload = false, held = false;
     for (size_t i = 0; i < count && !payload; i++) payload = nat_has_payload(&vals[i]);
     for (size_t i = 0; i < count && payload && !held; i++) {
-        uintptr_t v;
-        held = gm_map_get(rs_attrs(g, k, hs[i]), key, strlen(key), &v) && nat_has_payload((const gm_value *)v);
+        const gm_value *v = gm_map_vget(rs_attrs(g, k, hs[i]), key, strlen(key));
+        held = v != NULL && nat_has_payload(v);
     }
     if (!held) return gm_generic_set_batch(g, k, key, hs, vals, count);
     gm_value *copy = count <= SIZE_MAX / sizeof *copy ? gm_mem_alloc(count * sizeof *copy) : NULL;
