@@ -16,7 +16,10 @@
 
 char gm_map_tomb_[1];
 
-#define GM_MAP_MINCAP 8u
+/* hashbrown's smallest table: 4 buckets hold 3 keys (its capacity is buckets - 1 below 8
+** buckets, 7/8 of them from 8 up, and the 7/8 rule below gives the same 3 at 4 slots), so a
+** 3-attribute edge row takes 4 slots as it did in the baseline, not 8. */
+#define GM_MAP_MINCAP 4u
 #define GM_MAP_MAXCAP (1u << 31)
 #define GM_MAP_MAXVAL (1u << 16)
 
@@ -97,7 +100,8 @@ static uint32_t gm_map_probe(const gm_map *m, const char *key, uint32_t klen, ui
 }
 
 /* Make room for one more key. The load limit is 7/8, the one Rust's hashbrown (the map the
-** baseline's rows used) runs at, so a row of 6 attributes fits 8 slots as it did there. When a
+** baseline's rows used) runs at, so a row of 6 attributes fits 8 slots and one of 3 fits 4, as
+** they did there. When a
 ** rehash is forced by tombstones and live keys already fill half the table, the table doubles,
 ** so insert/delete churn cannot rehash at every insert. */
 static gm_status gm_map_reserve(gm_map *m)
