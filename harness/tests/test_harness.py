@@ -303,9 +303,27 @@ def c_driver(name):
     return path
 
 
-def run_driver(name, system, scen, plan):
+def run_driver(name, system, scen, plan, reps=1):
     return subprocess.run([c_driver(name), "--scenario", str(scen), "--plan", str(plan),
-                           "--system", system, "--reps", "1"], capture_output=True, text=True)
+                           "--system", system, "--reps", str(reps)], capture_output=True, text=True)
+
+
+def test_num_allocs_do_not_depend_on_reps(generated, tmp_path):
+    """num_allocs is the first repetition's: a buffer grown once (columnar's neighbour scratch)
+    is counted at --reps 1 and at --reps 3 alike (it used to read 1 and 0)."""
+    scen = generated / "groggy-10k"
+    plan = tmp_path / "plan.json"
+    subprocess.run([PY, os.path.join(HARNESS, "scenario.py"), str(scen), str(plan)], check=True,
+                   capture_output=True)
+    for system in DRIVERS_C["gmbench"]:
+        figs = []
+        for reps in (1, 3):
+            p = run_driver("gmbench", system, scen, plan, reps)
+            assert p.returncode == 0, p.stderr
+            figs.append(sorted(ln for ln in p.stdout.splitlines() if ",num_allocs," in ln))
+        assert figs[0] == figs[1], system
+        if system == "columnar":
+            assert "neighbors,num_allocs,1,count,exact" in figs[0]
 
 
 @pytest.mark.parametrize("name", sorted(DRIVERS_C))

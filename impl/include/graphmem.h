@@ -283,6 +283,10 @@ typedef struct gm_pred { const char *key; gm_op op; gm_value value; } gm_pred;
 ** the callee resizes it through the counting allocator, free it with gm_list_free(). */
 typedef struct gm_list { uint32_t *items; size_t len, cap; } gm_list;
 void gm_list_free(gm_list *l);
+/* Make room for at least n items (len unchanged; never shrinks), through the counting allocator.
+** A caller that reserves once and reuses the list makes later calls allocation-free. GM_ENOMEM
+** leaves the list as it was. */
+gm_status gm_list_reserve(gm_list *l, size_t n);
 
 /* Nodes satisfying every predicate (a conjunction; npreds == 0 matches every live node), in
 ** increasing handle order, written to `out` (its previous contents are replaced). On an error

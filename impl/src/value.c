@@ -328,6 +328,17 @@ void gm_list_free(gm_list *l)
     l->len = l->cap = 0;
 }
 
+gm_status gm_list_reserve(gm_list *l, size_t n)
+{
+    if (n <= l->cap) return GM_OK;
+    if (n > SIZE_MAX / sizeof(uint32_t)) return GM_ENOMEM;
+    uint32_t *p = l->items == NULL ? gm_mem_alloc(n * sizeof *p) : gm_mem_realloc(l->items, n * sizeof *p);
+    if (p == NULL) return GM_ENOMEM;
+    l->items = p;
+    l->cap = n;
+    return GM_OK;
+}
+
 gm_status gm_list_push(gm_list *l, uint32_t x)
 {
     if (l->len == l->cap) {

@@ -2220,6 +2220,10 @@ static void t_views_allocate_nothing(void **state)
     gm_neighbors nb;
     OK(g, gm_out_neighbors(g, nodes[0], &nb));          /* settle any lazy index once */
 
+    gm_list hits = { NULL, 0, 0 };                      /* the caller's list, reserved once */
+    OK(g, gm_list_reserve(&hits, N));
+    assert_true(hits.cap >= N && hits.len == 0);
+    gm_pred preds[2] = { { "r", GM_EQ, gm_cstr("bb") }, { "k", GM_GT, gm_int(0) } };
     gm_column ci, cr;
     gm_mem_stats m0 = gm_mem_stats_get();              /* counted from before the views exist */
     OK(g, gm_node_column(g, "k", &ci));
@@ -2228,6 +2232,7 @@ static void t_views_allocate_nothing(void **state)
     if (!ci.aliased || !cr.aliased) {
         gm_column_release(g, &ci);
         gm_column_release(g, &cr);
+        gm_list_free(&hits);
         skip();                                          /* a copying backend: nothing to assert */
     }
     int64_t sum = 0;
@@ -2251,12 +2256,21 @@ static void t_views_allocate_nothing(void **state)
     assert_int_equal(strbytes, (size_t)(N / 3) * 6);
     assert_int_equal(nbsum, 2 * N);
     assert_int_equal(degsum, 2 * N);
+    OK(g, gm_filter(g, preds, 2, &hits));               /* into the reserved list: no growth */
+    size_t want_hits = 0;
+    for (int i = 0; i < N; i++) want_hits += i % 3 == 1 && i * 7 - 100 > 0;
+    assert_int_equal(hits.len, want_hits);
+    for (size_t i = 0; i < hits.len; i++) {
+        assert_int_equal((hits.items[i] - first) % 3, 1);
+        if (i > 0) assert_true(hits.items[i] > hits.items[i - 1]);
+    }
     gm_column_release(g, &ci);
     gm_column_release(g, &cr);
     gm_mem_stats m1 = gm_mem_stats_get();             /* ...to after they are released */
     assert_int_equal(m1.nalloc, m0.nalloc);
     assert_int_equal(m1.total, m0.total);
     assert_int_equal(m1.blocks, m0.blocks);
+    gm_list_free(&hits);
 }
 
 /* ---- proof of zero copy: an aliased view allocates nothing and lies inside the store ---- */

@@ -214,18 +214,27 @@ static gm_status zc_attr_set_batch(gm_graph *g, gm_kind k, const char *key, cons
 
 /* ---------------------------------------------------------------- filter */
 
-/* AND the matches of one predicate into m (first: m := matches). Scans valid bytes, skipping
-** empty ones; COND sees the row as i. */
+/* The filter works on the caller's result list and nothing else: the first predicate scans its
+** column (valid bytes only, skipping empty ones) and appends the matching rows; each further
+** predicate keeps, in place, the candidates it matches. So a call allocates only when the list
+** has less room than the first column's valid rows (a list reused across calls, or reserved with
+** gm_list_reserve, never grows), and later predicates cost a lookup per candidate, not a scan.
+** COND sees the row as i. Removed nodes have no valid values, so they never match. */
 #define ZC_SCAN(COND)                                                                      \
-    for (size_t j = 0; j < vb; j++) {                                                      \
-        unsigned zc_w = valid[j] & (first ? 0xFFu : m[j]), zc_r = 0;                       \
-        while (zc_w) {                                                                     \
-            unsigned zc_b = (unsigned)__builtin_ctz(zc_w);                                 \
-            size_t i = j * 8 + zc_b;                                                       \
-            if (COND) zc_r |= 1u << zc_b;                                                  \
-            zc_w &= zc_w - 1;                                                              \
+    if (first) {                                                                           \
+        for (size_t j = 0; j < vb; j++) {                                                  \
+            for (unsigned zc_w = valid[j]; zc_w; zc_w &= zc_w - 1) {                       \
+                size_t i = j * 8 + (unsigned)__builtin_ctz(zc_w);                          \
+                if (COND) out->items[out->len++] = (uint32_t)i;                            \
+            }                                                                              \
         }                                                                                  \
-        m[j] = (uint8_t)zc_r;                                                              \
+    } else {                                                                               \
+        size_t zc_n = 0;                                                                   \
+        for (size_t zc_t = 0; zc_t < out->len; zc_t++) {                                   \
+            size_t i = out->items[zc_t];                                                   \
+            if (col_bit(valid, i) && (COND)) out->items[zc_n++] = (uint32_t)i;             \
+        }                                                                                  \
+        out->len = zc_n;                                                                   \
     }
 
 #define ZC_SCAN_OPS(X, C)                                                                  \
@@ -238,7 +247,9 @@ static gm_status zc_attr_set_batch(gm_graph *g, gm_kind k, const char *key, cons
     case GM_GE: ZC_SCAN((X) >= (C)) break;                                                 \
     }
 
-static gm_status zc_scan(const col_attr *a, const gm_pred *p, uint8_t *m, size_t vb, bool first)
+/* One predicate over column a: first, append its matches to out (room for a->nvalid reserved);
+** otherwise keep the candidates of out that match. */
+static gm_status zc_scan(const col_attr *a, const gm_pred *p, gm_list *out, size_t vb, bool first)
 {
     const uint8_t *valid = a->valid.p;
     const gm_value *c = &p->value;
@@ -257,7 +268,8 @@ static gm_status zc_scan(const col_attr *a, const gm_pred *p, uint8_t *m, size_t
         const uint8_t *bits = a->data.p;
         ZC_SCAN(tbl[col_bit(bits, i)])
     } else if (a->type == COL_DICT) {
-        /* one answer per distinct string, then a lookup per row */
+        /* one answer per distinct string, then a lookup per row; a dictionary of more than 256
+        ** strings needs a table of its own (the one allocation a filter may make) */
         uint8_t small[256], *tbl = a->ndict <= sizeof small ? small : gm_mem_alloc(a->ndict);
         if (tbl == NULL) return GM_ENOMEM;
         const gm_str *d = a->dict.p;
@@ -277,46 +289,35 @@ static gm_status zc_scan(const col_attr *a, const gm_pred *p, uint8_t *m, size_t
     return GM_OK;
 }
 
-static gm_status zc_list_reserve(gm_list *l, size_t n)
-{
-    if (n <= l->cap) return GM_OK;
-    uint32_t *p = gm_mem_realloc(l->items, n * sizeof *p);
-    if (p == NULL) return GM_ENOMEM;
-    l->items = p;
-    l->cap = n;
-    return GM_OK;
-}
-
 static gm_status zc_filter(gm_graph *g, const gm_pred *preds, size_t npreds, gm_list *out)
 {
     col_graph *G = COL(g);
-    size_t rows = G->nbound, vb = (rows + 7) / 8;
-    const uint8_t *m = G->alive.p;
-    uint8_t *tmp = NULL;
+    size_t rows = G->nbound, vb = (rows + 7) / 8, first = 0;
     gm_status rc = GM_OK;
     out->len = 0;
     for (size_t p = 0; p < npreds; p++) {
         const col_attr *a = col_attr_find(G, GM_KNODE, preds[p].key);
         if (a == NULL || a->nvalid == 0) return GM_OK;   /* absent everywhere: nothing matches */
+        if (a->nvalid < col_attr_find(G, GM_KNODE, preds[first].key)->nvalid) first = p;
     }
     if (rows == 0) return GM_OK;
-    if (npreds > 0) {
-        if ((tmp = gm_mem_alloc(vb)) == NULL) goto nomem;
-        for (size_t p = 0; p < npreds && rc == GM_OK; p++)
-            rc = zc_scan(col_attr_find(G, GM_KNODE, preds[p].key), &preds[p], tmp, vb, p == 0);
-        if (rc != GM_OK) goto nomem;
-        m = tmp;
+    if (npreds == 0) {                                   /* every live node */
+        const uint8_t *m = G->alive.p;
+        if (gm_list_reserve(out, gm_node_count(g)) != GM_OK) goto nomem;
+        for (size_t j = 0; j < vb; j++)
+            for (unsigned bits = m[j]; bits; bits &= bits - 1)
+                out->items[out->len++] = (uint32_t)(j * 8 + (unsigned)__builtin_ctz(bits));
+        return GM_OK;
     }
-    size_t count = 0;
-    for (size_t j = 0; j < vb; j++) count += (size_t)__builtin_popcount(m[j]);
-    if (zc_list_reserve(out, count) != GM_OK) goto nomem;
-    for (size_t j = 0; j < vb; j++)
-        for (unsigned bits = m[j]; bits; bits &= bits - 1)
-            out->items[out->len++] = (uint32_t)(j * 8 + (unsigned)__builtin_ctz(bits));
-    gm_mem_free(tmp);
+    /* the predicate with the fewest values goes first: the least room, the fewest candidates */
+    const col_attr *a0 = col_attr_find(G, GM_KNODE, preds[first].key);
+    if (gm_list_reserve(out, a0->nvalid) != GM_OK) goto nomem;
+    rc = zc_scan(a0, &preds[first], out, vb, true);
+    for (size_t p = 0; p < npreds && rc == GM_OK && out->len > 0; p++)
+        if (p != first) rc = zc_scan(col_attr_find(G, GM_KNODE, preds[p].key), &preds[p], out, vb, false);
+    if (rc != GM_OK) goto nomem;
     return GM_OK;
 nomem:
-    gm_mem_free(tmp);
     out->len = 0;
     return gm_fail(g, GM_ENOMEM, "out of memory filtering");
 }
