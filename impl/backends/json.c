@@ -13,6 +13,7 @@
 */
 #include <string.h>
 #include "rowstore.h"
+#include "generic.h"
 #include "jsoncodec.h"
 
 typedef struct json_graph {

@@ -13,6 +13,7 @@
 */
 #include <string.h>
 #include "rowstore.h"
+#include "generic.h"
 #include "value.h"
 
 static void nat_free_val(void *v) { gm_value_free(v); }

@@ -95,22 +95,6 @@ gm_status gm_fail(gm_graph *g, gm_status s, const char *fmt, ...)
 #endif
     ;
 
-/* ---- generic slots (generic.c), built only on the other slots: row-store backends use them ---- */
-
-/* Loops attr_set over the batch. */
-gm_status gm_generic_set_batch(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
-                               const gm_value *vals, size_t count);
-/* Materialises the column by attr_get on every live node: typed layout when every present value
-** has one scalar type, GM_COL_VALUES (deep copies) otherwise. aliased = false. */
-gm_status gm_generic_column(gm_graph *g, const char *key, gm_column *out);
-void      gm_generic_column_release(gm_graph *g, gm_column *col);
-/* Scans live nodes with attr_get and gm_pred_match(). */
-gm_status gm_generic_filter(gm_graph *g, const gm_pred *preds, size_t npreds, gm_list *out);
-
-/* The filter semantics of graphmem.h, shared by every backend: does value v (NULL = absent)
-** satisfy `op c`? */
-bool gm_pred_match(const gm_value *v, gm_op op, const gm_value *c);
-
 /* Copy count ids into one gm_mem block (the array, then the bytes), for batch calls whose ids
 ** may be borrowed from a store that moves them as it grows. Free with gm_mem_free(); NULL when
 ** out of memory (or the total length overflows). */

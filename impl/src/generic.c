@@ -7,7 +7,8 @@
 ** to tagged values (GM_COL_VALUES) the first time a value does not fit, converting what it has.
 ** Everything it allocates hangs off col->priv, so gm_generic_column_release() frees it all.
 */
-#include "backend.h"
+#include "generic.h"
+#include "value.h"
 
 #include <string.h>
 

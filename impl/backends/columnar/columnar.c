@@ -13,6 +13,7 @@
 */
 #include <string.h>
 #include "store.h"
+#include "generic.h"
 
 static gm_status co_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)
 {

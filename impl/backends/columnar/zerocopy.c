@@ -14,6 +14,7 @@
 */
 #include <string.h>
 #include "store.h"
+#include "value.h"
 
 static const uint32_t zc_none[1] = { 0 };
 
