@@ -286,7 +286,13 @@ def test_python_peers_agree_and_heap_bytes_are_reproducible(tiny, tmp_path):
             assert sums[("networkx", op)] == sums[("igraph", op)], op
         figures.append({r["system"]: int(r["value"]) for r in rs
                         if r["operation"] == "build" and r["metric"] == "mallinfo_bytes"})
-    assert figures[0] == figures[1] and set(figures[0]) == {"networkx", "igraph"}
+    # Repeatable, not identical: on a loaded machine two consecutive python-igraph runs on tiny
+    # once differed by 1,200 B (36,672 vs 35,472), and the figure moves by a few hundred bytes
+    # from one shell environment to another. So the Python peers' glibc heap is compared within
+    # 2 KB here, is never budgeted by the gate, and the report calls it one-machine-exact.
+    assert set(figures[0]) == set(figures[1]) == {"networkx", "igraph"}
+    for system, v in figures[0].items():
+        assert abs(v - figures[1][system]) <= 2048, (system, v, figures[1][system])
     assert all(v > 0 for v in figures[0].values())
 
 
