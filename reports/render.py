@@ -1204,9 +1204,8 @@ def section_not_run(sc):
         have = set(res.systems(scn)) if scn in sc.measured else set()
         not_run = [f"{name(s)}: {reasons[s]}" for s in sorted(reasons, key=systems_key(res))]
         silent = [name(s) for s in systems if s not in have and s not in reasons]
-        p = sc.points.get(scn)
-        rows.append([f"`{scn}`", fmt_size(p[1]) if p else MISSING,
-                     fmt_int(p[2]) if p else MISSING,
+        n, e = sc.points[scn][1:3] if scn in sc.points else gate.scenario_size(scn)[:2]
+        rows.append([f"`{scn}`", fmt_size(n), fmt_int(e),
                      str(len([s for s in systems if s in have])),
                      "; ".join(not_run) or "—",
                      ", ".join(silent) or "—"])

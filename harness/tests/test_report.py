@@ -305,6 +305,8 @@ def test_scale_fit_needs_both_families(tmp_path):
     text = render(str(p), tmp_path / "out")
     zc = row_of(text, ["zerocopy", "`heap_live_bytes`"])
     assert zc[2:5] == ["—"] * 3 and "only with both families" in zc[5]
+    # A size with no rows at all is still listed, sized from its name, as not measured.
+    assert row_of(text, ["`graph-1m`"])[1:] == ["1M", "5,000,000", "0", "—", "zerocopy"]
 
 
 def test_what_grows_first(scale_report):
