@@ -56,7 +56,8 @@ Prints a table (check, measured, budget, verdict) and ends with exactly
 `gate: N passed, N failed`; exits 1 on any failure, 2 when it cannot measure at all.
 --propose-budgets prints budgets.csv rows for this run's figures (tightening a budget is a
 one-line change; this is how the committed ones were made).  The whole gate on groggy-10k
-takes about 1 minute (bench.py, 3 repetitions, glibc) plus ~15 s of callgrind.
+takes about 1 minute (bench.py, 3 repetitions, glibc) plus ~15 s of callgrind, plus the curve
+check's groggy-100k run of three drivers (10 s; 25 s with the 2-core machine shared).
 """
 import argparse
 import csv
