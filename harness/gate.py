@@ -2,7 +2,7 @@
 """`make gate`: measure fresh, then check deterministic figures against budgets.
 
     /usr/bin/python3 harness/gate.py [--scenario DIR] [--budgets FILE] [--reps N]
-                                     [--checks budgets,instructions,order,seed,checksums]
+                                     [--checks budgets,instructions,order,seed,checksums,curve]
                                      [--root DIR] [--systems a,b] [--keep FILE]
                                      [--propose-budgets]
 
@@ -43,19 +43,31 @@ Checks:
   checksums     one row per (system, operation): the driver's checksum against bench.py's
                 expected value (`plan,OP,checksum,expected`), FAIL on disagreement; with an
                 older bench.py that writes no expected rows, all systems must agree (said so).
+  curve         issue 11's rows that hold the size curves (only when the gate's scenario is
+                groggy-10k, the curve's 10K point): columnar, zerocopy and raw are measured on
+                groggy-100k too (a sibling of --scenario; generated once with
+                scenarios/generate.py --only groggy-100k if absent; exit 2 if it cannot be), and
+                (a) exact heap bytes per node (heap_live_bytes / nodes) at 100K is within 10 %
+                of the 10K figure, either way; (b) zerocopy's remove ns_per_item at 100K is at
+                most 2x its 10K value, both measured in this run (median and best judged, as
+                the seed's time ratios).  Adds roughly the time of three drivers on 100K nodes.
 
 Prints a table (check, measured, budget, verdict) and ends with exactly
 `gate: N passed, N failed`; exits 1 on any failure, 2 when it cannot measure at all.
 --propose-budgets prints budgets.csv rows for this run's figures (tightening a budget is a
 one-line change; this is how the committed ones were made).  The whole gate on groggy-10k
-takes about 1 minute (bench.py, 3 repetitions, glibc) plus ~15 s of callgrind.
+takes about 1 minute (bench.py, 3 repetitions, glibc) plus ~15 s of callgrind, plus the curve
+check's groggy-100k run of three drivers (10 s; 25 s with the 2-core machine shared).
 """
 import argparse
 import csv
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -70,7 +82,7 @@ ALLOCATOR = "glibc"          # deterministic figures are the glibc runs'
 BACKENDS = ["json", "native", "columnar", "zerocopy"]        # phase order 0, 1, 3, 4
 HEADLINE = "zerocopy"
 PY_HEADLINE = "graphmem-zerocopy"   # the Python-level figure the seed's access metric is about
-CHECKS = ("budgets", "instructions", "order", "seed", "checksums")
+CHECKS = ("budgets", "instructions", "order", "seed", "checksums", "curve")
 OPERATIONS = ["build", "get", "column", "set", "batch-set", "filter", "neighbors", "remove"]
 # Seed success metrics (DESIGN.md): target ratios to the peers.
 MEMORY_TARGETS = [("networkx", 1.5), ("igraph", 3.0)]
@@ -89,6 +101,13 @@ WITHIN_MACHINE = {"mallinfo_bytes", "jemalloc_allocated_bytes"}
 WITHIN_MACHINE_SLACK = 3072          # bytes a within-machine budget must allow, at least
 BOUNDS = ("max", "min", "exact")
 INSTR_TOLERANCE = "3%"               # callgrind repeats within ~2 %; +10 % must fail
+# The curve check (issue 11, item 5): the 10K point is the gate's scenario, the 100K point is
+# measured for these systems only (the floor says how much of any growth is the machine's).
+CURVE_BASE = "groggy-10k"
+CURVE_SCENARIO = "groggy-100k"
+CURVE_SYSTEMS = ["columnar", "zerocopy", "raw"]
+CURVE_BYTES_TOL = 0.10               # bytes per node at 100K within 10 % of 10K's
+CURVE_REMOVE_RATIO = 2.0             # zerocopy remove ns_per_item, 100K / 10K, at most
 # Operations where zerocopy claims no allocation at all (DESIGN.md, phase 4).
 ZERO_ALLOC_OPS = ["get", "column", "neighbors", "filter", "set", "batch-set"]
 
@@ -158,6 +177,54 @@ class Figures:
 
     def python_systems(self):
         return sorted(s for s, p in self.phase.items() if p in ("2", "5"))
+
+    def plan_info(self):
+        """bench.py's `plan` info rows, metric -> value, whatever their stat column says."""
+        return {k[2]: v for k, v in self.by.items() if k[0] == "plan" and k[1] == "info"}
+
+
+# ------------------------------------------------------------------------- scenario sizes
+
+SCALE_NAME = re.compile(r"(groggy|graph)-(\d+)([km])")
+SCALE_UNIT = {"k": 1_000, "m": 1_000_000}
+SCALE_EDGES_PER_NODE = {"groggy": 1, "graph": 5}   # draws per node; stored edges may be fewer
+PLAN_SIZE_KEYS = {"nodes": ("nodes", "plan_nodes"), "edges": ("edges", "plan_edges")}
+
+
+def scale_family(name):
+    """'groggy' or 'graph' for a scale-family scenario name (groggy-10k, graph-1m), else None."""
+    m = SCALE_NAME.fullmatch(name)
+    return m.group(1) if m else None
+
+
+def scenario_size(name, plan=None, scenario_dir=None):
+    """(nodes, edges, source) of a scenario: bench.py's `plan` info rows (`plan`: metric ->
+    value) when they say, else params.json in `scenario_dir`, else the name (groggy-10k: 10,000
+    nodes and edges; graph-10k: 10,000 nodes, 50,000 edge draws).  (None, None, None) if none
+    of them knows."""
+    plan = plan or {}
+    got = {}
+    for k, keys in PLAN_SIZE_KEYS.items():
+        for key in keys:
+            try:
+                got[k] = int(float(plan[key]))
+                break
+            except (KeyError, TypeError, ValueError):
+                pass
+    if len(got) == 2:
+        return got["nodes"], got["edges"], "plan rows"
+    if scenario_dir:
+        try:
+            with open(os.path.join(scenario_dir, "params.json"), encoding="utf-8") as f:
+                p = json.load(f)
+            return int(p["nodes"]), int(p["edges"]), "params.json"
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    m = SCALE_NAME.fullmatch(name)
+    if m:
+        n = int(m.group(2)) * SCALE_UNIT[m.group(3)]
+        return n, n * SCALE_EDGES_PER_NODE[m.group(1)], "scenario name"
+    return None, None, None
 
 
 # ------------------------------------------------------------------------------- checking
@@ -422,6 +489,50 @@ def check_checksums_agree(fig):
     return out
 
 
+def check_curve(base, big, base_nodes, big_nodes, systems=None):
+    """Issue 11's gate rows: bytes per node flat from 10K to 100K, zerocopy's removal flat.
+    `base` and `big` are the Figures of groggy-10k and groggy-100k from this one run."""
+    out = []
+    for s in CURVE_SYSTEMS:
+        if systems and s not in systems:
+            continue
+        name = (f"curve: {s} heap_live_bytes per node, {CURVE_SCENARIO} within "
+                f"{CURVE_BYTES_TOL:.0%} of {CURVE_BASE}")
+        a, b = base.get(s, "build", "heap_live_bytes"), big.get(s, "build", "heap_live_bytes")
+        if a is None or b is None or not base_nodes or not big_nodes:
+            missing = [n for n, v in ((CURVE_BASE, a), (CURVE_SCENARIO, b)) if v is None]
+            out.append((name, "not measured (" + (", ".join(missing) or "node count") + ")",
+                        f"±{CURVE_BYTES_TOL:.0%}", "FAIL"))
+            continue
+        pa, pb = a / base_nodes, b / big_nodes
+        rel = pb / pa - 1
+        txt = f"{pb:,.2f} B vs {pa:,.2f} B ({rel:+.1%})"
+        ok = abs(rel) <= CURVE_BYTES_TOL
+        out.append((name, txt, f"{pa:,.2f} B ±{CURVE_BYTES_TOL:.0%}",
+                    "pass" if ok else f"FAIL ({rel:+.1%}: the bytes curve has a jump)"))
+    if not systems or "zerocopy" in systems:
+        out.append(ratio_row(f"curve: zerocopy remove ns_per_item, {CURVE_SCENARIO} <= "
+                             f"{CURVE_REMOVE_RATIO:g}x {CURVE_BASE} (same run)",
+                             big.get("zerocopy", "remove", "ns_per_item", "median"),
+                             base.get("zerocopy", "remove", "ns_per_item", "median"),
+                             CURVE_REMOVE_RATIO, True, "ns",
+                             best=(big.get("zerocopy", "remove", "ns_per_item", "best"),
+                                   base.get("zerocopy", "remove", "ns_per_item", "best"))))
+    return out
+
+
+def curve_dir(scenario_dir):
+    """The groggy-100k directory next to the gate's scenario, generated once if absent;
+    None if it is still absent (the generator does not know it)."""
+    d = os.path.join(os.path.dirname(os.path.abspath(scenario_dir)), CURVE_SCENARIO)
+    if not os.path.isdir(d):
+        gen = os.path.join(ROOT, "scenarios", "generate.py")
+        print(f"gate: curve: {d} absent; generating it ({gen} --only {CURVE_SCENARIO})",
+              file=sys.stderr)
+        subprocess.run([PY, gen, os.path.dirname(d), "--only", CURVE_SCENARIO], cwd=ROOT)
+    return d if os.path.isdir(d) else None
+
+
 def run_checks(fig, scenario, budgets, checks, systems=None):
     rows = []
     if "budgets" in checks:
@@ -434,6 +545,11 @@ def run_checks(fig, scenario, budgets, checks, systems=None):
         rows += check_seed(fig)
     if "checksums" in checks:
         rows += check_checksums(fig)
+    if "curve" in checks and getattr(fig, "curve", None) is None:
+        rows.append(("curve", f"measured only when the gate's scenario is {CURVE_BASE}", "-",
+                     "not applicable"))
+    elif "curve" in checks:
+        rows += fig.curve
     return rows
 
 
@@ -504,6 +620,8 @@ def main(argv=None):
                     help="tree whose build/ holds the drivers and harness/ bench.py")
     ap.add_argument("--systems", help="measure and check only these systems (comma-separated)")
     ap.add_argument("--keep", help="also keep the fresh measurement in this file")
+    ap.add_argument("--curve-scenario", help=f"the {CURVE_SCENARIO} directory for the curve "
+                    "check (default: next to --scenario, generated if absent)")
     ap.add_argument("--propose-budgets", action="store_true",
                     help="print budgets.csv rows from this run's figures and exit")
     ap.add_argument("--from-results", help=argparse.SUPPRESS)   # tests of the checker only
@@ -521,6 +639,17 @@ def main(argv=None):
     budgets = read_budgets(args.budgets) if not args.propose_budgets else []
     # Only the instruction check needs no bench.py run.
     need_bench = bool(set(checks) - {"instructions"}) or args.propose_budgets
+    # The curve's 100K point is found (or generated) before anything is measured: without it
+    # the gate cannot measure what it promises, and says so at once.
+    curve_on = "curve" in checks and scenario == CURVE_BASE and not args.propose_budgets
+    big_dir = None
+    if curve_on and not args.from_results:
+        big_dir = args.curve_scenario if args.curve_scenario else curve_dir(args.scenario)
+        if not big_dir or not os.path.isdir(big_dir):
+            where = big_dir or "next to " + args.scenario
+            print(f"gate: curve: no {CURVE_SCENARIO} scenario ({where}): cannot measure "
+                  "(run `make scenarios`, or leave `curve` out of --checks)", file=sys.stderr)
+            return 2
     with tempfile.TemporaryDirectory(prefix="gmgate.") as tmp:
         path = os.path.join(tmp, "results.csv")
         if args.from_results:
@@ -540,6 +669,22 @@ def main(argv=None):
                 f.write("scenario,system,phase,operation,metric,value,unit,stat,repetitions,"
                         "allocator,commit,machine,timestamp\n")
         fig = Figures(path, scenario)
+        fig.curve = None
+        if curve_on and args.from_results:
+            big, big_dir = Figures(path, CURVE_SCENARIO), None
+        elif curve_on:
+            big_path = os.path.join(tmp, "curve.csv")
+            t0 = time.monotonic()
+            cs = [s for s in CURVE_SYSTEMS if not systems or s in systems]
+            measure(big_dir, args.reps, big_path, args.bench_arg, root, cs)
+            print(f"gate: curve: {CURVE_SCENARIO} ({', '.join(cs)}) measured in "
+                  f"{time.monotonic() - t0:.0f} s", file=sys.stderr)
+            big = Figures(big_path, CURVE_SCENARIO)
+        if curve_on:
+            n10 = scenario_size(scenario, fig.plan_info(),
+                                None if args.from_results else args.scenario)[0]
+            n100 = scenario_size(CURVE_SCENARIO, big.plan_info(), big_dir)[0]
+            fig.curve = check_curve(fig, big, n10, n100, systems)
     if "instructions" in checks:
         if args.from_instructions:
             with open(args.from_instructions, newline="", encoding="utf-8") as f:

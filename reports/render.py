@@ -13,6 +13,7 @@ marked absent.  The columns are those of harness/PROTOCOL.md plus the orchestrat
 columns (scenario, system, phase, ..., commit, machine, timestamp).
 """
 import csv
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker as ticker  # noqa: E402
+import numpy as np  # noqa: E402
 
 plt.rcParams["svg.hashsalt"] = "graphmem"      # stable element ids in the SVG
 plt.rcParams["svg.fonttype"] = "path"          # glyphs as paths: no font lookup at view time
@@ -863,8 +866,10 @@ def section_checksums(res, scn):
     return "**Checksums disagree** (a wrong answer is not a fast one): " + " · ".join(bad)
 
 
-def section_scenario(res, scn, outdir, written):
-    out = [f"## Scenario `{scn}`", ""]
+def section_scenario(res, scn, outdir, written, intro=None):
+    out = [f"## {'Real graph' if intro else 'Scenario'} `{scn}`", ""]
+    if intro:
+        out += [intro, ""]
     plan = res.plan_by_scenario.get(scn, {})
     if plan:
         def p(k):
@@ -898,6 +903,403 @@ def section_scenario(res, scn, outdir, written):
     return "\n".join(out)
 
 
+# ------------------------------------------------------------------ scale: curves and fits
+#
+# Issue 11: how each system's bytes and per-item times grow with the graph.  The scale family is
+# groggy-* (edges = nodes) and graph-* (edges ~ 5 x nodes); mixed-10k, tiny and real-* are not
+# part of it.  Sizes come from bench.py's `plan` rows, else params.json, else the name
+# (gate.scenario_size, shared with the gate so the two cannot disagree).
+
+SCALE_NAMES = ["groggy-1k", "groggy-10k", "groggy-100k", "groggy-1m", "groggy-10m",
+               "graph-10k", "graph-100k", "graph-1m"]        # what `make scale` runs
+FAMILIES = [("groggy", "groggy-shaped, edges = nodes"),
+            ("graph", "graph-shaped, edges ≈ 5 × nodes")]
+SCALE_REPRODUCE = "make scale && make report"
+GROWTH_LIMIT = 2.0                 # "what grows first": per-item cost at 1M > 2x its 10K value
+NOT_RUN = "not_run:"               # plan,info,not_run:<system> = reason (bench.py, `make scale`)
+
+
+def plan_values(res, scn):
+    return {k: v for k, (v, _) in res.plan_by_scenario.get(scn, {}).items()}
+
+
+class Scale:
+    """The scale scenarios of one results.csv with their sizes, and per-system series."""
+
+    def __init__(self, res, scenario_root):
+        self.res = res
+        self.root = scenario_root
+        names = set(res.scenarios()) | set(res.plan_by_scenario)
+        self.points = {}            # scenario -> (family, nodes, edges, size source)
+        for scn in sorted(names):
+            fam = gate.scale_family(scn)
+            if not fam:
+                continue
+            d = os.path.join(scenario_root, scn) if scenario_root else None
+            n, e, src = gate.scenario_size(scn, plan_values(res, scn),
+                                           d if d and os.path.isdir(d) else None)
+            if n:
+                self.points[scn] = (fam, n, e, src)
+        measured = set(res.scenarios())
+        self.measured = {s: p for s, p in self.points.items() if s in measured}
+
+    def sizes(self):
+        return sorted({p[1] for p in self.measured.values()})
+
+    def family(self, fam):
+        """Measured scenarios of one family, smallest first."""
+        return sorted((s for s, p in self.measured.items() if p[0] == fam),
+                      key=lambda s: self.measured[s][1])
+
+    def systems(self):
+        return [s for s in all_systems_order(self.res)
+                if any(self.res.value(scn, s, "build", m) is not None for scn in self.measured
+                       for m in ("heap_live_bytes", "mallinfo_bytes"))]
+
+    def bytes_metric(self, system):
+        """heap_live_bytes where the system has it at every size it has (ours, raw), else
+        mallinfo_bytes: one metric per system across its whole curve."""
+        have = [scn for scn in self.measured if any(
+            self.res.value(scn, system, "build", m) is not None
+            for m in ("heap_live_bytes", "mallinfo_bytes"))]
+        if have and all(self.res.value(scn, system, "build", "heap_live_bytes") is not None
+                        for scn in have):
+            return "heap_live_bytes"
+        return "mallinfo_bytes"
+
+    def bytes_series(self, system, fam=None):
+        """[(scenario, nodes, edges, bytes)] of one system, smallest first."""
+        m = self.bytes_metric(system)
+        out = []
+        for scn, (f, n, e, _) in self.measured.items():
+            v = self.res.value(scn, system, "build", m)
+            if v is not None and (fam is None or f == fam):
+                out.append((scn, n, e, v))
+        return sorted(out, key=lambda t: (t[1], t[2]))
+
+    def time_value(self, scn, system, op):
+        return self.res.value(scn, system, op, "ns_per_item", "median")
+
+
+def fit_bytes(series):
+    """Least squares of bytes = a + b*nodes + c*edges.  (a, b, c, worst relative residual,
+    scenario of the worst) or None when the points cannot separate nodes from edges (fewer than
+    3, or one family only, where edges move with nodes)."""
+    if len(series) < 3:
+        return None
+    x = np.array([[1.0, n, e] for _, n, e, _ in series])
+    y = np.array([v for _, _, _, v in series])
+    # Columns scaled to unit size first: nodes and edges run to 10^7, the constant is 1.
+    scale = np.abs(x).max(axis=0)
+    if np.linalg.matrix_rank(x / scale) < 3:
+        return None
+    coef, *_ = np.linalg.lstsq(x / scale, y, rcond=None)
+    coef = coef / scale
+    rel = np.abs(x @ coef - y) / np.abs(y)
+    worst = int(np.argmax(rel))
+    return float(coef[0]), float(coef[1]), float(coef[2]), float(rel[worst]), series[worst][0]
+
+
+def fmt_size(n):
+    if n is None:
+        return MISSING
+    for div, unit in ((1_000_000, "M"), (1_000, "K")):
+        if n >= div and n % div == 0:
+            return f"{n // div:,}{unit}"
+    return f"{n:,}"
+
+
+def _loglog(ax, xlabel, ylabel):
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", linewidth=0.4, alpha=0.5)
+    lo, hi = ax.get_ylim()
+    if hi / lo < 100:        # under two decades: one or two labels only; label 2x and 5x too
+        ax.yaxis.set_minor_locator(ticker.LogLocator(subs=(2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.tick_params(axis="y", which="minor", labelsize=6)
+
+
+# Distinct colours (tab10 first, then tab20's other shades), fixed per system for every chart.
+PALETTE = [plt.get_cmap("tab10")(i) for i in range(10)] + \
+    [plt.get_cmap("tab20")(2 * i + 1) for i in range(10)]
+
+
+def _style(res, system):
+    """The floor is a thick black dashed line; every other system its own colour."""
+    if system == FLOOR:
+        return dict(color="black", linestyle="--", linewidth=2.2, marker="s", markersize=4)
+    order = [s for s in all_systems_order(res) if s != FLOOR]
+    i = order.index(system) if system in order else len(order)
+    return dict(color=PALETTE[i % len(PALETTE)], linestyle="-", linewidth=1.4, marker="o",
+                markersize=4)
+
+
+def chart_scale_bytes(sc, outdir):
+    systems = sc.systems()
+    fams = [(f, what) for f, what in FAMILIES if len(sc.family(f)) >= 2]
+    if not systems or not fams:
+        return None
+    fig, axes = plt.subplots(1, len(fams), figsize=(6 * len(fams) + 1, 4.8), squeeze=False)
+    handles = {}
+    for ax, (fam, what) in zip(axes[0], fams):
+        for i, s in enumerate(systems):
+            pts = sc.bytes_series(s, fam)
+            if not pts:
+                continue
+            ln, = ax.plot([p[1] for p in pts], [p[3] for p in pts], **_style(sc.res, s))
+            handles.setdefault(s, ln)
+        _loglog(ax, "nodes (log scale)", "bytes held after build (log scale)")
+        ax.set_title(f"{fam}-* ({what})", fontsize=10)
+    labels = [f"{name(s)} ({sc.bytes_metric(s)})" for s in handles]
+    fig.legend(list(handles.values()), labels, fontsize=8, loc="upper left",
+               bbox_to_anchor=(1.0, 0.95))
+    fig.suptitle("Bytes held vs nodes per system; dashed black: the raw floor\nmetric "
+                 "heap_live_bytes (ours, floor) or mallinfo_bytes (others), stat exact",
+                 fontsize=10)
+    fig.tight_layout()
+    fname = "scale-bytes.svg"
+    fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
+    plt.close(fig)
+    return fname
+
+
+def chart_scale_time(sc, fam, outdir):
+    scns = sc.family(fam)
+    if len(scns) < 2:
+        return None
+    systems = [s for s in all_systems_order(sc.res)
+               if any(sc.time_value(scn, s, op) for scn in scns for op in OPERATIONS)]
+    ops = [op for op in OPERATIONS
+           if any(sc.time_value(scn, s, op) for scn in scns for s in systems)]
+    if not systems or not ops:
+        return None
+    ncols = min(4, len(ops))
+    nrows = (len(ops) + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols + 1, 3.1 * nrows + 0.8),
+                             squeeze=False)
+    handles = {}
+    used = []
+    for k, op in enumerate(ops):
+        ax = axes[k // ncols][k % ncols]
+        for i, s in enumerate(systems):
+            pts = [(sc.measured[scn][1], sc.time_value(scn, s, op)) for scn in scns]
+            pts = [p for p in pts if p[1]]
+            used += [sc.res.row(scn, s, op, "ns_per_item", "median") for scn in scns]
+            if pts:
+                ln, = ax.plot([p[0] for p in pts], [p[1] for p in pts], **_style(sc.res, s))
+                handles.setdefault(s, ln)
+        _loglog(ax, "nodes" if k // ncols == nrows - 1 else "", "ns per item" if k % ncols == 0
+                else "")
+        ax.set_title(op, fontsize=10)
+        ax.tick_params(labelsize=7)
+    for k in range(len(ops), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    fig.legend(list(handles.values()), [name(s) for s in handles], fontsize=8,
+               loc="upper left", bbox_to_anchor=(1.0, 0.93))
+    fig.suptitle(f"Per-item time vs size, {fam}-* scenarios, one panel per operation "
+                 f"(log-log; dashed black: the raw floor)\nmetric ns_per_item; stat median; "
+                 f"repetitions {reps_of(used)}", fontsize=10)
+    fig.tight_layout()
+    fname = f"scale-time-{fam}.svg"
+    fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
+    plt.close(fig)
+    return fname, reps_of(used)
+
+
+def section_fits(sc):
+    rows = []
+    for s in sc.systems():
+        series = sc.bytes_series(s)
+        f = fit_bytes(series)
+        pts = ", ".join(sorted({scn for scn, *_ in series}, key=SCALE_NAMES_KEY))
+        m = f"`{sc.bytes_metric(s)}`"
+        if f is None:
+            why = f"not fitted: {len(series)} size(s) ({pts}); nodes and edges are separable " \
+                  "only with both families"
+            rows.append([name(s), m, "—", "—", "—", why, str(len(series))])
+            continue
+        a, b, c, worst, at = f
+        rows.append([name(s), m, f"{b:,.2f}", f"{c:,.2f}", fmt_int(a),
+                     f"{worst:.2%}" + (f" (`{at}`)" if worst >= 5e-5 else ""),
+                     str(len(series))])
+    return "\n".join([
+        "### Bytes per node and per edge, fitted over the sizes", "",
+        "Least squares of bytes = a + b × nodes + c × edges per system, over every scale "
+        "scenario it was measured on (both families: the graph-shaped ones separate the edge "
+        "cost from the node cost). b is the bytes a node costs, c the bytes an edge costs "
+        "(attributes included), a the fixed part; the worst residual is the largest "
+        "|fit − measured| ÷ measured over the points, and where: a large one means the bytes "
+        "do not grow linearly (a table doubling, a jump).", "",
+        table(["system", "metric (stat exact)", "b: B / node", "c: B / edge", "a: B",
+               "worst residual", "points"], rows, align="llrrrlr")])
+
+
+def SCALE_NAMES_KEY(scn):
+    return (SCALE_NAMES.index(scn) if scn in SCALE_NAMES else len(SCALE_NAMES), scn)
+
+
+def growth(sc, fam, system, op):
+    """t(fam-1m) / t(fam-10k) of one operation, or None if either is not measured."""
+    a, b = sc.time_value(f"{fam}-10k", system, op), sc.time_value(f"{fam}-1m", system, op)
+    return b / a if a and b else None
+
+
+def section_grows_first(sc):
+    rows = []
+    for fam, _ in FAMILIES:
+        lo, hi = f"{fam}-10k", f"{fam}-1m"
+        if lo not in sc.measured and hi not in sc.measured:
+            continue
+        for s in sc.systems():
+            ops = [op for op in OPERATIONS if sc.time_value(lo, s, op) or
+                   sc.time_value(hi, s, op)]
+            if not ops:
+                continue
+            grown, flat, missing = [], [], []
+            for op in ops:
+                g = growth(sc, fam, s, op)
+                if g is None:
+                    missing.append(op)
+                    continue
+                fl = growth(sc, fam, FLOOR, op)
+                if g > GROWTH_LIMIT:
+                    if s == FLOOR:
+                        grown.append(f"`{op}` {g:.1f}×")
+                    else:
+                        who = (MISSING if fl is None else
+                               f"{fl:.1f}×: " + ("the machine too" if fl > GROWTH_LIMIT
+                                                 else "the store"))
+                        grown.append(f"`{op}` {g:.1f}× (floor {who})")
+                else:
+                    flat.append(f"`{op}` {g:.1f}×")
+            rows.append([name(s), f"`{lo}` → `{hi}`",
+                         "; ".join(grown) or ("none" if flat else "—"),
+                         "; ".join(flat) or "—",
+                         ", ".join(f"`{op}`" for op in missing) or "—"])
+    if not rows:
+        return ""
+    return "\n".join([
+        "### What grows first", "",
+        f"For each system, the operations whose per-item cost (`ns_per_item`, stat median) at "
+        f"1M nodes is more than {GROWTH_LIMIT:g}× its 10K value, each next to the raw floor's "
+        "own growth for the same operation: where the floor grows too, the machine (caches, "
+        "TLB) accounts for part of it; where the floor stays flat, the growth is the store's. "
+        "Timings are noisy on a shared machine: read ratios well above the limit, not the "
+        "ones near it.", "",
+        table(["system", "sizes", f"grown > {GROWTH_LIMIT:g}× (floor's growth: whose)",
+               f"within {GROWTH_LIMIT:g}×", "not measured at both sizes"], rows,
+              align="lllll")])
+
+
+def section_not_run(sc):
+    """Which systems and sizes were not run, and why: bench.py's `not_run:` plan rows, else
+    "not measured" for a system measured elsewhere in the family but absent here."""
+    res = sc.res
+    systems = sc.systems()
+    rows = []
+    for scn in sorted(set(SCALE_NAMES) | set(sc.points), key=SCALE_NAMES_KEY):
+        plan = plan_values(res, scn)
+        reasons = {k[len(NOT_RUN):]: v for k, v in plan.items() if k.startswith(NOT_RUN)}
+        have = set(res.systems(scn)) if scn in sc.measured else set()
+        not_run = [f"{name(s)}: {reasons[s]}" for s in sorted(reasons, key=systems_key(res))]
+        silent = [name(s) for s in systems if s not in have and s not in reasons]
+        n, e = sc.points[scn][1:3] if scn in sc.points else gate.scenario_size(scn)[:2]
+        rows.append([f"`{scn}`", fmt_size(n), fmt_int(e),
+                     str(len([s for s in systems if s in have])),
+                     "; ".join(not_run) or "—",
+                     ", ".join(silent) or "—"])
+    return "\n".join([
+        "### Systems and sizes not run", "",
+        "Per scale scenario: the systems measured; those `make scale` did not run, with the "
+        "reason it recorded (bench.py's `not_run:` rows); and those with no rows and no "
+        "recorded reason (not measured).", "",
+        table(["scenario", "nodes", "edges", "systems measured", "not run (reason)",
+               "not measured (no rows, no reason recorded)"], rows, align="lrrrll")])
+
+
+def systems_key(res):
+    order = all_systems_order(res)
+    return lambda s: (order.index(s) if s in order else len(order), s)
+
+
+def section_scale(res, scenario_root, outdir, written):
+    sc = Scale(res, scenario_root)
+    out = ["## Scale: how bytes and time grow with the graph", ""]
+    if len(sc.sizes()) < 2:
+        have = ", ".join(f"`{s}`" for s in sorted(sc.measured, key=SCALE_NAMES_KEY)) or "none"
+        out += [f"The size curves, fits and \"what grows first\" are {MISSING} yet: results.csv "
+                f"holds scale scenarios at one size only ({have}). Run `{SCALE_REPRODUCE}` "
+                "(the groggy-* family at 1K to 10M nodes, the graph-* family at 10K to 1M)."]
+        return "\n".join(out)
+    out += [f"Scale family: {', '.join(f'`{f}-*` ({w})' for f, w in FAMILIES)}. Sizes from "
+            "bench.py's plan rows, else the scenario's params.json, else its name. "
+            f"Reproduce: `{SCALE_REPRODUCE}`.", ""]
+    b = chart_scale_bytes(sc, outdir)
+    if b:
+        written.add(b)
+        out += [f"![bytes held vs nodes]({b})", "",
+                "*Figure: bytes held after `build` vs nodes, per system and family, log-log; "
+                "metric heap_live_bytes (ours and the floor) or mallinfo_bytes (the others), "
+                "stat exact, repetitions as in the tables below; dashed black: the `raw` "
+                "floor.*", ""]
+    out += [section_fits(sc), ""]
+    for fam, _ in FAMILIES:
+        t = chart_scale_time(sc, fam, outdir)
+        if t:
+            written.add(t[0])
+            out += [f"![per-item time vs size, {fam}]({t[0]})", "",
+                    f"*Figure: `{fam}-*` scenarios, per-item time vs nodes, one panel per "
+                    f"operation, metric ns_per_item, stat median, repetitions {t[1]}, log-log; "
+                    "dashed black: the `raw` floor.*", ""]
+    g = section_grows_first(sc)
+    if g:
+        out += [g, ""]
+    out.append(section_not_run(sc))
+    return "\n".join(out)
+
+
+def is_real(res, scn, scenario_root):
+    if scn.startswith("real-"):
+        return True
+    p = real_params(scn, scenario_root)
+    return bool(p) and p.get("kind") == "real"
+
+
+def real_params(scn, scenario_root):
+    if not scenario_root:
+        return None
+    try:
+        with open(os.path.join(scenario_root, scn, "params.json"), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def real_intro(res, scn, scenario_root):
+    """A real scenario's source, size and properties (its params.json), where known."""
+    p = real_params(scn, scenario_root) or {}
+    n, e = counts(res, scn)
+    n = p.get("nodes", n)
+    e = p.get("edges", e)
+    src = f"`{p['source']}`" if p.get("source") else MISSING
+    props = []
+    for q in p.get("properties") or []:
+        if isinstance(q, dict):
+            props.append(" ".join(f"{k} `{v}`" for k, v in sorted(q.items())))
+        else:
+            props.append(f"`{q}`")
+    text = (f"Real graph (kind `real`, not part of the scale fit): source {src}; nodes "
+            f"{fmt_int(n)}; edges {fmt_int(e)}.")
+    if props:
+        text += " Properties: " + "; ".join(props) + "."
+    elif not p:
+        text += f" params.json: {MISSING} (source and properties not known to this render)."
+    return text
+
+
 def render(results_path, outdir):
     """Render into a staging directory first, then move the charts and REPORT.md into outdir:
     a render that fails part-way leaves the previous report and its charts as they were."""
@@ -910,12 +1312,26 @@ def render(results_path, outdir):
         scns = res.scenarios()
         if not scns:
             parts.append(f"results.csv holds no rows: every figure is {MISSING}.")
+        # Scenario directories (params.json: sizes, a real graph's source and properties)
+        # are looked up next to the results file, as `make scenarios` lays them out.
+        sroot = os.path.join(os.path.dirname(os.path.abspath(results_path)), "build",
+                             "scenarios")
         written = set()
+        real = [s for s in scns if is_real(res, s, sroot)]
         for scn in scns:
-            parts.append(section_scenario(res, scn, stage, written))
+            if scn not in real:
+                parts.append(section_scenario(res, scn, stage, written))
         m = section_marginal_edge(res)
         if m:
             parts.append(m)
+        parts.append(section_scale(res, sroot, stage, written))
+        if real:
+            parts.append("## Real graphs\n\nEach real scenario (`make scenarios` imports them "
+                         "from graph-tool's collection) with the same bytes, time and system "
+                         "tables as the synthetic ones.")
+        for scn in real:
+            parts.append(section_scenario(res, scn, stage, written,
+                                          real_intro(res, scn, sroot)))
         text = "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
         with open(os.path.join(stage, "REPORT.md"), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -923,7 +1339,7 @@ def render(results_path, outdir):
             os.replace(os.path.join(stage, f), os.path.join(outdir, f))
         # Charts this render did not write (a scenario gone from results.csv) would be stale.
         for f in sorted(os.listdir(outdir)):
-            if re.fullmatch(r"(bytes|time)-.+\.svg", f) and f not in written:
+            if re.fullmatch(r"(bytes|time|scale)-.+\.svg", f) and f not in written:
                 os.remove(os.path.join(outdir, f))
         os.replace(os.path.join(stage, "REPORT.md"), os.path.join(outdir, "REPORT.md"))
     finally:

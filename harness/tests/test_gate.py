@@ -15,6 +15,9 @@ TINY = os.path.join(ROOT, "build", "scenarios", "tiny")
 BUDGETS = os.path.join(ROOT, "scenarios", "budgets.csv")
 HEADER = "scenario,system,operation,metric,bound,budget,tolerance,why\n"
 CLOSING = re.compile(r"^gate: (\d+) passed, (\d+) failed$")
+SCALE = os.path.join(ROOT, "harness", "tests", "fixtures", "scale_results.csv")
+# Every check but `curve` (the main fixture has no groggy-100k rows; curve has its own tests).
+NO_CURVE = "budgets,instructions,order,seed,checksums"
 
 
 def gate(*args, timeout=120):
@@ -44,7 +47,8 @@ def budget_file(tmp_path, rows):
 def test_fixture_lowered_budget_fails(tmp_path):
     b = budget_file(tmp_path, [("groggy-10k", "zerocopy", "build", "heap_live_bytes", 2_900_000,
                                 "1%", "lowered below the measured 3000000")])
-    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--budgets", b)
+    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--budgets", b,
+                      "--checks", NO_CURVE)
     assert rc == 1
     passed, failed = closing(out)
     assert failed == 1
@@ -56,7 +60,8 @@ def test_fixture_correct_budget_passes(tmp_path):
     b = budget_file(tmp_path, [("groggy-10k", s, "build", "heap_live_bytes", v, "1%", "measured")
                                for s, v in (("json", 30_000_000), ("native", 20_000_000),
                                             ("columnar", 4_000_000), ("zerocopy", 3_000_000))])
-    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--budgets", b)
+    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--budgets", b,
+                      "--checks", NO_CURVE)
     assert rc == 0, out
     passed, failed = closing(out)
     assert failed == 0 and passed >= 4 + 3 + 3     # budgets + phase order + seed headline
@@ -455,3 +460,101 @@ def test_bench_failure_without_keep_wrong_stops_the_gate(tmp_path):
     root, scn = fake_root(tmp_path, "", 1)             # an older bench.py: no --keep-wrong
     rc, out, err = gate("--root", root, "--scenario", scn, "--checks", "checksums")
     assert rc == 2 and "--keep-wrong" not in err and "cannot measure" in err, err
+
+
+# ---- issue 11: the curve rows (bytes per node flat 10K -> 100K, zerocopy removal flat) ----
+# scale_results.csv: heap_live_bytes = 100 + 50 n + 20 e (zerocopy), 200 + 60 n + 24 e
+# (columnar), 16 n + 8 e (raw); zerocopy remove 17,000 ns at 10K, 18,439 ns at 100K.
+
+def scale_rewrite(tmp_path, change):
+    with open(SCALE, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        change(r)
+    p = tmp_path / "scale.csv"
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return str(p)
+
+
+def curve_line(out, start):
+    return next(ln for ln in out.splitlines() if ln.startswith(start))
+
+
+def test_curve_passes_on_flat_curves():
+    rc, out, _ = gate("--from-results", SCALE, "--scenario", "groggy-10k", "--checks", "curve")
+    assert rc == 0, out
+    assert closing(out) == (4, 0)
+    zc = curve_line(out, "curve: zerocopy heap_live_bytes per node, groggy-100k within 10%")
+    assert "70.00 B vs 70.01 B" in zc and zc.endswith("pass")
+    rm = curve_line(out, "curve: zerocopy remove ns_per_item, groggy-100k <= 2x groggy-10k")
+    assert "1.085x median" in rm and rm.endswith("pass")
+
+
+def test_curve_bytes_jump_fails(tmp_path):
+    def change(r):      # columnar +12 % at 100K: a table doubling the curve must not hide
+        if (r["scenario"], r["system"], r["metric"]) == ("groggy-100k", "columnar",
+                                                          "heap_live_bytes"):
+            r["value"] = str(int(int(r["value"]) * 1.12))
+    rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, change), "--scenario",
+                      "groggy-10k", "--checks", "curve")
+    assert rc == 1 and closing(out) == (3, 1)
+    line = curve_line(out, "curve: columnar heap_live_bytes per node")
+    assert "FAIL (+12.0%: the bytes curve has a jump)" in line
+    # 9 % either way is within.
+    def shrink(r):
+        if (r["scenario"], r["system"], r["metric"]) == ("groggy-100k", "raw",
+                                                          "heap_live_bytes"):
+            r["value"] = str(int(int(r["value"]) * 0.91))
+    rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, shrink), "--scenario",
+                      "groggy-10k", "--checks", "curve")
+    assert rc == 0, out
+
+
+def test_curve_removal_growth_fails(tmp_path):
+    def change(r):      # zerocopy remove 2.5x slower per node at 100K, median and best
+        if (r["scenario"], r["system"], r["operation"], r["metric"]) == \
+                ("groggy-100k", "zerocopy", "remove", "ns_per_item"):
+            r["value"] = "42500" if r["stat"] == "median" else "38250"
+    rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, change), "--scenario",
+                      "groggy-10k", "--checks", "curve")
+    assert rc == 1
+    line = curve_line(out, "curve: zerocopy remove ns_per_item")
+    assert "2.500x median, 2.500x best" in line and "FAIL" in line
+
+
+def test_curve_missing_100k_rows_fail_and_other_scenarios_skip_it():
+    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--checks", "curve")
+    assert rc == 1 and closing(out) == (0, 4)
+    assert "not measured (groggy-100k)" in out
+    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "tiny", "--checks", "curve")
+    assert "curve" in out and "not applicable" in out and closing(out) == (0, 0)
+
+
+def test_curve_without_the_100k_scenario_cannot_measure(tmp_path):
+    base = tmp_path / "groggy-10k"
+    base.mkdir()
+    rc, out, err = gate("--scenario", str(base), "--checks", "curve", "--curve-scenario",
+                        str(tmp_path / "groggy-100k"))
+    assert rc == 2 and "gate:" not in out
+    # Said at once, by name, before any driver runs.
+    assert "curve: no groggy-100k scenario" in err and "cannot measure" in err
+    assert "gate: measuring" not in err
+
+
+def test_scenario_sizes_plan_then_params_then_name(tmp_path):
+    sys.path.insert(0, os.path.join(ROOT, "harness"))
+    import gate as g
+    d = tmp_path / "graph-10k"
+    d.mkdir()
+    (d / "params.json").write_text('{"name": "graph-10k", "nodes": 10000, "edges": 49987}')
+    assert g.scenario_size("graph-10k", {"nodes": "10000", "edges": "49990"}, str(d)) == \
+        (10000, 49990, "plan rows")
+    assert g.scenario_size("graph-10k", {}, str(d)) == (10000, 49987, "params.json")
+    assert g.scenario_size("graph-10k") == (10000, 50000, "scenario name")
+    assert g.scenario_size("groggy-1m")[:2] == (1_000_000, 1_000_000)
+    assert g.scenario_size("mixed-10k") == (None, None, None)
+    assert [g.scale_family(n) for n in ("groggy-10m", "graph-100k", "tiny", "real-x")] == \
+        ["groggy", "graph", None, None]
