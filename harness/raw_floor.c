@@ -6,7 +6,9 @@
 **
 ** Layout (all sizes are exact requested bytes, counted by this file's own allocator wrapper):
 **  - ids: one byte arena (no terminators) + u32 offsets[n+1]; lookup by id through an
-**    open-addressing table of u32 (node index + 1, 0 = empty), power-of-two size, load <= 3/4;
+**    open-addressing table of u32 (node index + 1, 0 = empty) of exactly ceil(4n/3) slots (load
+**    3/4 at every size: a power-of-two table would jump by up to 2x, 4 B/node, between sizes),
+**    home slot by multiply-shift of the hash into [0, cap);
 **  - out-edges: CSR, u32 offsets[n+1] + u32 targets[m]; edge attributes in CSR order;
 **  - one column per attribute key, its layout chosen from the data:
 **      int     the narrowest of int8/int16/int32/int64 holding every value (e.g. level 1-5 is
@@ -375,10 +377,15 @@ static uint64_t raw_hash(const char *s, size_t n)    /* FNV-1a */
     return h;
 }
 
+/* Home slot of hash h in a table of cap slots (any cap: multiply-shift, no power of two). */
+static size_t raw_home(uint64_t h, size_t cap)
+{
+    return (size_t)(((unsigned __int128)h * cap) >> 64);
+}
+
 static long raw_find(const raw_graph *g, const char *id, size_t len)
 {
-    size_t mask = g->tcap - 1;
-    for (size_t s = (size_t)raw_hash(id, len) & mask;; s = (s + 1) & mask) {
+    for (size_t s = raw_home(raw_hash(id, len), g->tcap);; s = s + 1 == g->tcap ? 0 : s + 1) {
         uint32_t v = g->table[s];
         if (v == 0) return -1;
         uint32_t a = g->id_off[v - 1], b = g->id_off[v];
@@ -403,12 +410,11 @@ static void raw_build(raw_graph *g, const gmh_data *d)
         at += d->nodes[i].idlen;
     }
     g->id_off[n] = (uint32_t)at;
-    g->tcap = 16;
-    while (g->tcap * 3 < n * 4) g->tcap *= 2;
+    g->tcap = (n * 4 + 2) / 3 + 1;                      /* > 4n/3: load below 3/4, one slot free */
     g->table = raw_alloc(g->tcap * sizeof *g->table, true);
     for (size_t i = 0; i < n; i++) {
-        size_t s = (size_t)raw_hash(d->nodes[i].id, d->nodes[i].idlen) & (g->tcap - 1);
-        while (g->table[s] != 0) s = (s + 1) & (g->tcap - 1);
+        size_t s = raw_home(raw_hash(d->nodes[i].id, d->nodes[i].idlen), g->tcap);
+        while (g->table[s] != 0) s = s + 1 == g->tcap ? 0 : s + 1;
         g->table[s] = (uint32_t)i + 1;
     }
     /* CSR by a stable counting sort on src; perm (scratch) maps CSR position -> edge record */
