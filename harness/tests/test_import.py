@@ -262,3 +262,14 @@ def test_collection_graph(tmp_path):
     assert ns[0][0] == "Abutilon spp." and ns[0][1]["code"] == "ABU"
     assert len(es) == 591
 
+
+def test_makefile_ships_three_real_graphs():
+    """`make scenarios` imports at least three collection graphs, one with 100K+ edges and
+    list-valued properties (pgp-strong-2009: 301,498 edges, uid/subkeys/e_id/e_time)."""
+    with open(os.path.join(ROOT, "Makefile"), encoding="utf-8") as f:
+        line = next(x for x in f if "scenarios/import.py" in x)
+    names = [w.split(":", 1)[1] for w in line.split() if w.startswith("collection:")]
+    assert len(names) >= 3 and "pgp-strong-2009" in names
+    sys.path.insert(0, HARNESS)
+    import bench
+    assert all(f"real-{n}" in bench.DEFAULT_SCENARIOS for n in names)
