@@ -403,7 +403,8 @@ def import_one(root, source, force=False):
               **tool, "directed": directed, "nodes": len(nodes), "source_edges": len(edges),
               "edges": len(kept), "self_loops_dropped": loops, "duplicates_dropped": dups,
               "id_property": id_prop, "properties": props("vertex", vprops) + props("edge", eprops),
-              "graph_properties": gprops, "plan": "scenario.json" if plan else "none (no int property)",
+              "graph_properties": gprops,
+              "plan": "scenario.json" if plan else "none (no int property)",
               "sha256": hashes}
     with open(os.path.join(out, "params.json"), "w", encoding="utf-8", newline="\n") as f:
         f.write(json.dumps(params, indent=1, ensure_ascii=False) + "\n")
