@@ -112,6 +112,7 @@ test-harness: build scenarios python
 # ---- scenarios and measurements ----
 scenarios:
 	@$(PY) scenarios/generate.py $(SCEN_DIR)
+	@$(PY) scenarios/import.py $(SCEN_DIR) collection:pgp-strong-2009 collection:serengeti-foodweb collection:football
 
 bench-phase0 bench-phase1 bench-phase3 bench-phase4: bench-phase%: build scenarios
 	@$(BENCH) --phase $*
