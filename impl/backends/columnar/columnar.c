@@ -20,7 +20,7 @@ static gm_status co_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)
     col_graph *G = COL(g);
     col_csr_ready(G);
     const uint32_t *off = G->csroff.p;
-    size_t lo = off[n], deg = ((const uint32_t *)G->outdeg.p)[n];
+    size_t lo = off[n], deg = off[n + 1] - lo;
     if (col_buf_reserve(&G->scratch, 2 * deg, 4, false) != GM_OK)
         return gm_fail(g, GM_ENOMEM, "out of memory copying the out-neighbours of node %u", (unsigned)n);
     uint32_t *s = G->scratch.p;

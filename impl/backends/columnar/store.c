@@ -106,9 +106,10 @@ void col_close(gm_graph *g)
     gm_mem_free(G->csroff.p);
     gm_mem_free(G->adjdst.p);
     gm_mem_free(G->adjedge.p);
-    gm_mem_free(G->outdeg.p);
-    gm_mem_free(G->inoff.p);
-    gm_mem_free(G->inedge.p);
+    gm_mem_free(G->outhead.p);
+    gm_mem_free(G->inhead.p);
+    gm_mem_free(G->outnext.p);
+    gm_mem_free(G->innext.p);
     gm_mem_free(G->scratch.p);
     gm_mem_free(G);
 }
@@ -142,8 +143,8 @@ gm_status col_reserve_nodes(col_graph *G, size_t count, size_t idbytes, bool exa
     COL_TRY(col_buf_reserve(&G->alive, (nb + 7) / 8, 1, exact));
     COL_TRY(col_buf_reserve(&G->indeg, nb, 4, exact));
     COL_TRY(col_buf_reserve(&G->csroff, nb + 1, 4, exact));
-    COL_TRY(col_buf_reserve(&G->outdeg, nb, 4, exact));
-    COL_TRY(col_buf_reserve(&G->inoff, nb + 1, 4, exact));
+    COL_TRY(col_buf_reserve(&G->outhead, nb, 4, exact));
+    COL_TRY(col_buf_reserve(&G->inhead, nb, 4, exact));
     COL_TRY(gm_idx_reserve(&G->index, (size_t)G->index.len + count, exact, col_id_key, G));
     for (size_t i = 0; i < G->attrs[GM_KNODE].n; i++)
         COL_TRY(col_attr_reserve_rows(&G->attrs[GM_KNODE].a[i], nb, exact));
@@ -159,14 +160,11 @@ gm_node col_commit_node(col_graph *G, const char *id, size_t len, uint64_t h)
     off[n + 1] = (uint32_t)G->idused;
     col_bit_set(G->alive.p, n);
     ((uint32_t *)G->indeg.p)[n] = 0;
-    ((uint32_t *)G->outdeg.p)[n] = 0;
-    if (!G->dirty) {                          /* an empty segment at the end: still clean */
+    ((uint32_t *)G->outhead.p)[n] = COL_NIL;
+    ((uint32_t *)G->inhead.p)[n] = COL_NIL;
+    if (!G->dirty) {
         uint32_t *co = G->csroff.p;
         co[n + 1] = co[n];
-    }
-    if (!G->indirty) {
-        uint32_t *io = G->inoff.p;
-        io[n + 1] = io[n];
     }
     gm_idx_insert_h(&G->index, h, n);
     G->nbound++;
@@ -228,57 +226,27 @@ static void col_rows_clear(col_graph *G, gm_kind k, size_t row)
     }
 }
 
-/* Take live edge e out of s's out-segment (clean CSR), keeping the rest in edge-handle order:
-** O(outdeg(s)). */
-static void col_out_unlink(col_graph *G, uint32_t s, gm_edge e)
-{
-    uint32_t *ad = G->adjdst.p, *ae = G->adjedge.p, *od = G->outdeg.p;
-    size_t lo = ((const uint32_t *)G->csroff.p)[s], hi = lo + od[s], p = lo;
-    while (ae[p] != e) p++;                   /* e is there: the CSR is clean and e live */
-    memmove(ad + p, ad + p + 1, (hi - p - 1) * sizeof *ad);
-    memmove(ae + p, ae + p + 1, (hi - p - 1) * sizeof *ae);
-    od[s]--;
-}
-
-/* Take live edge e out of d's in-segment (clean in-index; order is free, so the last entry fills
-** the hole): O(indeg(d)) to find it, searched from the end (node removal takes the last). The
-** caller decrements indeg[d]. */
-static void col_in_unlink(col_graph *G, uint32_t d, gm_edge e)
-{
-    uint32_t *ie = G->inedge.p;
-    size_t lo = ((const uint32_t *)G->inoff.p)[d], p = lo + ((const uint32_t *)G->indeg.p)[d] - 1;
-    while (ie[p] != e) p--;
-    ie[p] = ie[lo + ((const uint32_t *)G->indeg.p)[d] - 1];
-}
-
-/* Kill live edge e. A clean CSR / in-index is updated in place and stays clean (so removals never
-** force a rebuild); a dirty one is rebuilt from src[] later anyway. unlink_out = false: the caller
-** empties src's whole out-segment itself. */
-static void col_edge_kill(col_graph *G, gm_edge e, bool unlink_out)
+static void col_edge_kill(col_graph *G, gm_edge e)
 {
     uint32_t *src = G->src.p, *dst = G->dst.p;
-    if (!G->dirty && unlink_out) col_out_unlink(G, src[e], e);
-    if (!G->indirty) col_in_unlink(G, dst[e], e);
     ((uint32_t *)G->indeg.p)[dst[e]]--;
     src[e] = COL_DEAD;
     G->elive--;
+    G->dirty = true;
     col_rows_clear(G, GM_KEDGE, e);
 }
 
 gm_status col_node_remove(gm_graph *g, gm_node n)
 {
     col_graph *G = COL(g);
-    col_csr_ready(G);                         /* once after a build; removals keep both clean */
-    col_in_ready(G);
-    const uint32_t *ae = G->adjedge.p, *ie = G->inedge.p, *io = G->inoff.p;
-    uint32_t *od = G->outdeg.p, *indeg = G->indeg.p;
-    size_t lo = ((const uint32_t *)G->csroff.p)[n];
-    /* out-edges (self-loops included): each leaves its target's in-segment; n's own segment is
-    ** emptied at once */
-    for (size_t i = 0; i < od[n]; i++) col_edge_kill(G, ae[lo + i], false);
-    od[n] = 0;
-    /* in-edges left: each leaves its source's out-segment; the last one is taken each time */
-    while (indeg[n] > 0) col_edge_kill(G, ie[io[n] + indeg[n] - 1], true);
+    const uint32_t *src = G->src.p, *on = G->outnext.p, *in = G->innext.p;
+    /* n's incidence lists: every edge ever added at n, dead ones skipped (a self-loop is on both
+    ** lists and killed once). The lists are not unlinked: an edge killed here stays, dead, on its
+    ** other end's list until that node goes too, so no far-end list is ever walked. */
+    for (uint32_t e = ((const uint32_t *)G->outhead.p)[n]; e != COL_NIL; e = on[e])
+        if (src[e] != COL_DEAD) col_edge_kill(G, e);
+    for (uint32_t e = ((const uint32_t *)G->inhead.p)[n]; e != COL_NIL; e = in[e])
+        if (src[e] != COL_DEAD) col_edge_kill(G, e);
     col_rows_clear(G, GM_KNODE, n);
     gm_idx_remove(&G->index, n, col_id_key, G);
     col_bit_clr(G->alive.p, n);
@@ -318,7 +286,8 @@ gm_status col_reserve_edges(col_graph *G, size_t count, bool exact)
     COL_TRY(col_buf_reserve(&G->dst, eb, 4, exact));
     COL_TRY(col_buf_reserve(&G->adjdst, eb, 4, exact));
     COL_TRY(col_buf_reserve(&G->adjedge, eb, 4, exact));
-    COL_TRY(col_buf_reserve(&G->inedge, eb, 4, exact));
+    COL_TRY(col_buf_reserve(&G->outnext, eb, 4, exact));
+    COL_TRY(col_buf_reserve(&G->innext, eb, 4, exact));
     for (size_t i = 0; i < G->attrs[GM_KEDGE].n; i++)
         COL_TRY(col_attr_reserve_rows(&G->attrs[GM_KEDGE].a[i], eb, exact));
     return GM_OK;
@@ -330,9 +299,14 @@ gm_edge col_commit_edge(col_graph *G, gm_node s, gm_node d)
     ((uint32_t *)G->src.p)[e] = s;
     ((uint32_t *)G->dst.p)[e] = d;
     ((uint32_t *)G->indeg.p)[d]++;
+    uint32_t *oh = G->outhead.p, *ih = G->inhead.p;   /* pushed on both incidence lists, O(1) */
+    ((uint32_t *)G->outnext.p)[e] = oh[s];
+    oh[s] = e;
+    ((uint32_t *)G->innext.p)[e] = ih[d];
+    ih[d] = e;
     G->ebound++;
     G->elive++;
-    G->dirty = G->indirty = true;             /* no room in the segments: rebuilt on next use */
+    G->dirty = true;
     return e;
 }
 
@@ -348,7 +322,7 @@ gm_status col_edge_add(gm_graph *g, gm_node src, gm_node dst, gm_edge *out)
 
 gm_status col_edge_remove(gm_graph *g, gm_edge e)
 {
-    col_edge_kill(COL(g), e, true);
+    col_edge_kill(COL(g), e);
     return GM_OK;
 }
 
@@ -382,7 +356,7 @@ void col_csr_ready(col_graph *G)
 {
     if (!G->dirty) return;
     size_t nb = G->nbound, eb = G->ebound;
-    uint32_t *off = G->csroff.p, *ad = G->adjdst.p, *ae = G->adjedge.p, *od = G->outdeg.p;
+    uint32_t *off = G->csroff.p, *ad = G->adjdst.p, *ae = G->adjedge.p;
     const uint32_t *src = G->src.p, *dst = G->dst.p;
     G->dirty = false;
     if (nb == 0) return;
@@ -402,31 +376,14 @@ void col_csr_ready(col_graph *G)
     }
     memmove(off, off + 1, nb * sizeof *off);
     off[nb] = G->elive;
-    for (size_t i = 0; i < nb; i++) od[i] = off[i + 1] - off[i];
-}
-
-void col_in_ready(col_graph *G)
-{
-    if (!G->indirty) return;
-    size_t nb = G->nbound, eb = G->ebound;
-    uint32_t *off = G->inoff.p, *ie = G->inedge.p;
-    const uint32_t *src = G->src.p, *dst = G->dst.p, *indeg = G->indeg.p;
-    G->indirty = false;
-    if (nb == 0) return;
-    /* the same counting sort by target; indeg[] already holds the counts */
-    off[0] = 0;
-    for (size_t i = 0; i < nb; i++) off[i + 1] = off[i] + indeg[i];
-    for (size_t e = eb; e-- > 0;)
-        if (src[e] != COL_DEAD) ie[--off[dst[e] + 1]] = (uint32_t)e;
-    memmove(off, off + 1, nb * sizeof *off);
-    off[nb] = G->elive;
 }
 
 gm_status col_out_degree(gm_graph *g, gm_node n, size_t *out)
 {
     col_graph *G = COL(g);
     col_csr_ready(G);
-    *out = ((const uint32_t *)G->outdeg.p)[n];
+    const uint32_t *off = G->csroff.p;
+    *out = off[n + 1] - off[n];
     return GM_OK;
 }
 
@@ -897,7 +854,7 @@ gm_status col_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
     fn(ud, "nodes", G->alive.cap);
     fn(ud, "edges", (G->src.cap + G->dst.cap) * 4);
     fn(ud, "adjacency", (G->csroff.cap + G->adjdst.cap + G->adjedge.cap + G->indeg.cap) * 4);
-    fn(ud, "in_edges", (G->outdeg.cap + G->inoff.cap + G->inedge.cap) * 4);
+    fn(ud, "incidence", (G->outhead.cap + G->inhead.cap + G->outnext.cap + G->innext.cap) * 4);
     fn(ud, "scratch", G->scratch.cap * 4);
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < G->attrs[k].n; i++) {

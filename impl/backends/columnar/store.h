@@ -11,26 +11,23 @@
 **            one id -> handle index (idindex.h) whose slots hold only handles, hashing from the
 **            arena. Removed nodes keep their bytes in the arena (handles are never reused).
 **   edges    uint32 src[] / dst[] indexed by edge handle; a removed edge has src = COL_DEAD.
-**   adjacency CSR over live edges: node n's out-segment is adjdst/adjedge[csroff[n] ..
-**            csroff[n] + outdeg[n]) (out-neighbours in increasing edge-handle order, by a stable
-**            counting sort); csroff[n+1] - csroff[n] >= outdeg[n], the slack being edges removed
-**            since the last rebuild. indeg[] is maintained on every add/remove.
-**   in-index  the same for in-edges: n's in-edges are inedge[inoff[n] .. inoff[n] + indeg[n]),
-**            edge handles in no particular order (the source is src[e]). It exists so a node
-**            is removed in O(degree): bytes 4 per node (inoff) + 4 per edge (inedge) + 4 per node
-**            (outdeg, the out-segments' live lengths), reported as the "in_edges" component.
-**   dirtiness An edge ADD marks both indexes dirty (its segments have no room); each is rebuilt
-**            IN PLACE in O(V + E) with no allocation when next needed (the CSR by a read, the
-**            in-index by a node removal; adjdst/adjedge/inedge are reserved with the edge arrays,
-**            csroff/outdeg/inoff with the node arrays), so reads never allocate and never fail.
-**            An edge REMOVAL updates a clean index in place and leaves it clean: e leaves its
-**            source's out-segment (found and shifted out, O(outdeg(src))) and its target's
-**            in-segment (found from the end, last entry moved in, O(indeg(dst))).
-**            Node removal = make both clean (one O(V + E) rebuild after a build, none after other
-**            removals), then kill each out-edge (O(indeg of its target)) and each in-edge (O(1) on
-**            n's side, O(outdeg of its source)): O(sum over n's edges of the far end's degree),
-**            no allocation, never fails. Bulk add then reads or removals pays one rebuild; only
-**            alternating single edge adds with reads or node removals pay O(V + E) each.
+**   adjacency CSR over live edges: csroff[nbound+1], adjdst[], adjedge[] (out-neighbours in
+**            increasing edge-handle order, by a stable counting sort), plus indeg[] maintained on
+**            every add/remove. Any edge add/remove marks the CSR dirty; the next read rebuilds it
+**            IN PLACE in O(V + E) with no allocation (adjdst/adjedge are reserved with the edge
+**            arrays, csroff with the node arrays), so reads never allocate and never fail.
+**            Cost: a read after each single edge mutation is O(V + E); bulk mutation then reads
+**            (the usual pattern) pays one rebuild.
+**   incidence per-node singly linked lists of the edges ever added at each node, so a node is
+**            removed in O(its degree) without the CSR: outhead[n] / inhead[n] (uint32, nbound)
+**            and outnext[e] / innext[e] (uint32, ebound), pushed in O(1) by every edge add (no
+**            rebuild, never dirty), never unlinked: a removed edge stays on its ends' lists and
+**            is skipped (src = COL_DEAD). Node removal walks n's two lists and kills each live
+**            edge in O(1) (+ its attribute rows): O(edges ever added at n), the far ends' degrees
+**            never enter, no allocation (reserved with the node and edge arrays), never fails;
+**            removing every node costs O(V + E) in all. Bytes: 8 per node + 8 per edge, the
+**            "incidence" component of memory_usage. (An in-CSR would cost 4 + 4 but must be
+**            rebuilt, O(V + E), after every batch of edge adds before a removal could use it.)
 **   attributes one col_attr per (kind, key), rows indexed by handle, each with a validity bitmap:
 **            I64 int64[], F64 double[], BOOL bit-packed, DICT uint32 codes + distinct strings,
 **            STR uint64 offsets + bytes (row order), VAL tagged gm_values (mixed types, null,
@@ -51,6 +48,7 @@
 #include "idindex.h"
 
 #define COL_DEAD       UINT32_MAX   /* src[] of a removed edge */
+#define COL_NIL        UINT32_MAX   /* end of an incidence list */
 #define COL_DICT_SMALL 64           /* a string dictionary up to this size is always kept */
 
 typedef enum col_type { COL_EMPTY = 0, COL_I64, COL_F64, COL_BOOL, COL_DICT, COL_STR, COL_VAL } col_type;
@@ -88,11 +86,9 @@ typedef struct col_graph {
     col_buf   indeg;      /* uint32, nbound */
     col_buf   csroff;     /* uint32, nbound + 1 */
     col_buf   adjdst, adjedge;  /* uint32, >= ebound */
-    col_buf   outdeg;     /* uint32, nbound: live length of each out-segment */
-    col_buf   inoff;      /* uint32, nbound + 1 */
-    col_buf   inedge;     /* uint32, >= ebound */
-    bool      dirty;      /* CSR (csroff/adjdst/adjedge/outdeg) out of date */
-    bool      indirty;    /* in-index (inoff/inedge) out of date */
+    col_buf   outhead, inhead;  /* uint32, nbound: newest edge at each node, or COL_NIL */
+    col_buf   outnext, innext;  /* uint32, ebound: the next older edge on the same list */
+    bool      dirty;      /* CSR out of date */
     col_attrs attrs[2];   /* GM_KNODE, GM_KEDGE */
     col_buf   scratch;    /* columnar (phase 3) only: the out-neighbour copy, uint32 */
 } col_graph;
@@ -141,9 +137,8 @@ gm_status col_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud);
 
 /* ---- internals for columnar.c / zerocopy.c ---- */
 
-/* Rebuild the CSR / the in-index if dirty: O(V + E), in place, never allocates. */
+/* Rebuild the CSR if it is dirty: O(V + E), in place, never allocates. */
 void col_csr_ready(col_graph *G);
-void col_in_ready(col_graph *G);
 
 /* Reserve room for `count` more nodes (ids totalling idbytes bytes) / edges in every node (edge)
 ** array and attribute column, and in the index. exact: size to the new total once (batches). */

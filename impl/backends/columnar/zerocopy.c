@@ -24,7 +24,7 @@ static gm_status zc_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)
     col_csr_ready(G);
     const uint32_t *off = G->csroff.p;
     size_t lo = off[n];
-    out->len = ((const uint32_t *)G->outdeg.p)[n];
+    out->len = off[n + 1] - lo;
     out->nodes = out->len ? (const uint32_t *)G->adjdst.p + lo : zc_none;
     out->edges = out->len ? (const uint32_t *)G->adjedge.p + lo : zc_none;
     return GM_OK;
