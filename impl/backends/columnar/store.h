@@ -106,8 +106,10 @@ static inline bool col_inside(const col_buf *b, const char *p)
 }
 static inline size_t col_rows(const col_graph *G, gm_kind k) { return k == GM_KNODE ? G->nbound : G->ebound; }
 
-/* Grow b to hold `need` elements of esz bytes (new bytes zeroed). exact: to `need`; otherwise
-** to max(need, 1.5 * cap, 16). GM_ENOMEM leaves b unchanged. */
+/* Grow b to hold `need` elements of esz bytes (new bytes zeroed). exact: to `need` (unless that
+** is a step below the geometric one); otherwise to max(need, cap + max(cap / 16, 16)): at most
+** 6.25 % slack, so bytes per node do not jump with the size of the graph (see col_buf_reserve).
+** GM_ENOMEM leaves b unchanged. */
 gm_status col_buf_reserve(col_buf *b, size_t need, size_t esz, bool exact);
 
 /* ---- slots shared by both backends (same contracts as backend.h) ---- */
