@@ -3452,6 +3452,68 @@ static void usage_cb(void *ud, const char *component, size_t bytes)
 
 static void build_everything(gm_graph *g);
 
+/* Bytes per node do not jump with the size of the graph (columnar and zerocopy: capacity grows by
+** small steps and the id index has no power-of-two capacity): the same shape at sizes a factor
+** ~1.4 apart, built one node and edge at a time (within 10 %) and by batch (within 3 %). Other backends are only reported. */
+static void t_bytes_per_node_flat(void **state)
+{
+    FX;
+    const char *be = gm_graph_backend(g);
+    bool flat = strcmp(be, "columnar") == 0 || strcmp(be, "zerocopy") == 0;
+    static const size_t sizes[] = { 3000, 4200, 5900, 8300, 11600, 16300 };
+    enum { NS = sizeof sizes / sizeof sizes[0] };
+    for (int batch = 0; batch < 2; batch++) {
+        double lo = 1e300, hi = 0;
+        for (int k = 0; k < NS; k++) {
+            size_t n = sizes[k], l0 = live_now();
+            gm_graph *h = NULL;
+            char err[128], id[16];
+            assert_int_equal(gm_open(be, &h, err, sizeof err), GM_OK);
+            size_t base = live_now();
+            gm_str *ids = calloc(n, sizeof *ids);
+            char *names = calloc(n, 16);
+            gm_node *src = calloc(n, sizeof *src), *dst = calloc(n, sizeof *dst), *hs = calloc(n, sizeof *hs);
+            gm_value *vals = calloc(n, sizeof *vals);
+            assert_true(ids && names && src && dst && hs && vals);
+            for (size_t i = 0; i < n; i++) {
+                snprintf(names + 16 * i, 16, "n%u", (unsigned)(i % 1000000));
+                ids[i] = S(names + 16 * i);
+                src[i] = (gm_node)i;
+                dst[i] = (gm_node)((i * 7 + 1) % n);
+                hs[i] = (gm_node)i;
+                vals[i] = gm_int((int64_t)i);
+            }
+            if (batch) {
+                gm_node first;
+                gm_edge e0;
+                OK(h, gm_node_add_batch(h, ids, n, &first, NULL));
+                OK(h, gm_edge_add_batch(h, src, dst, n, &e0, NULL));
+                OK(h, gm_node_set_batch(h, "v", hs, vals, n));
+            } else {
+                for (size_t i = 0; i < n; i++) {
+                    snprintf(id, sizeof id, "n%u", (unsigned)(i % 1000000));
+                    gm_node x = add_node(h, id);
+                    OK(h, gm_node_set(h, x, "v", &vals[i]));
+                }
+                for (size_t i = 0; i < n; i++) add_edge(h, src[i], dst[i]);
+            }
+            double per = (double)(live_now() - base) / (double)n;
+            if (per < lo) lo = per;
+            if (per > hi) hi = per;
+            free(ids); free(names); free(src); free(dst); free(hs); free(vals);
+            gm_close(h);
+            assert_int_equal(live_now(), l0);
+        }
+        print_message("      [%s] bytes per node, %s build, %zu..%zu nodes: %.1f..%.1f (+%.1f %%)\n", be,
+                      batch ? "batch" : "one-at-a-time", sizes[0], sizes[NS - 1], lo, hi, 100 * (hi / lo - 1));
+        /* a batch sizes everything from known counts: only the id index's rounding is left */
+        double tol = batch ? 1.03 : 1.10;
+        if (flat && hi > lo * tol)
+            fail_msg("%s build: bytes per node range %.1f..%.1f, more than %.0f %% apart",
+                     batch ? "batch" : "single", lo, hi, 100 * (tol - 1));
+    }
+}
+
 static void t_memory_usage(void **state)
 {
     FX;
@@ -4106,6 +4168,7 @@ static const struct CMUnitTest tests[] = {
     T(t_filter_errors),
     T(t_model_random),
     T(t_memory_usage),
+    T(t_bytes_per_node_flat),
     T(t_mem_allocator),
     T(t_mem_tracker),
     T(t_leaks_full_graph),
