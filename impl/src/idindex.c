@@ -44,24 +44,34 @@ static uint64_t gm_idx_hash_item(uint32_t item, gm_idx_key_fn key, const void *c
     return gm_idx_hash(k.ptr, k.len);
 }
 
+/* The home slot: the hash's high 32 bits scaled to [0, cap) (multiply-shift, so any cap works
+** and every hash bit that the finaliser mixed takes part). */
+static size_t gm_idx_home(uint64_t h, size_t cap) { return (size_t)(((h >> 32) * (uint64_t)cap) >> 32); }
+
+/* Slots for n items at the target load 2/3, rounded up to 8 (at least 8). */
+static size_t gm_idx_cap_for(size_t n)
+{
+    size_t c = n + (n + 1) / 2;
+    return c < 8 ? 8 : (c + 7) & ~(size_t)7;
+}
+
 gm_status gm_idx_reserve(gm_idx *x, size_t n, bool exact, gm_idx_key_fn key, const void *ctx)
 {
-    if (n <= (size_t)x->cap / 4 * 3) return GM_OK;
-    size_t cap = 8;
-    if (!exact && (size_t)x->cap * 2 > cap) cap = (size_t)x->cap * 2;
-    while (n > cap / 4 * 3) {
-        if (cap > ((size_t)1 << 31)) return GM_ENOMEM;   /* slots are counted in uint32 */
-        cap *= 2;
-    }
+    if ((uint64_t)n * 4 <= (uint64_t)x->cap * 3) return GM_OK;      /* load stays <= 3/4 */
+    if (n > ((size_t)1 << 31)) return GM_ENOMEM;                   /* slots are counted in uint32 */
+    size_t cap = gm_idx_cap_for(n);
+    /* one-at-a-time growth: +25 % (load 3/4 -> 3/5), so the rehashes stay amortised O(1) an item
+    ** and the table never holds more than 1 / (3/5) slots an item */
+    if (!exact && (size_t)x->cap + x->cap / 4 > cap) cap = (size_t)x->cap + x->cap / 4;
+    if (cap > UINT32_MAX) cap = UINT32_MAX;
     uint32_t *slots = gm_mem_alloc(cap * sizeof *slots);
     if (slots == NULL) return GM_ENOMEM;
     memset(slots, 0xFF, cap * sizeof *slots);             /* GM_IDX_EMPTY everywhere */
-    size_t mask = cap - 1;
     for (uint32_t i = 0; i < x->cap; i++) {
         uint32_t it = x->slots[i];
         if (it == GM_IDX_EMPTY) continue;
-        size_t j = (size_t)gm_idx_hash_item(it, key, ctx) & mask;
-        while (slots[j] != GM_IDX_EMPTY) j = (j + 1) & mask;
+        size_t j = gm_idx_home(gm_idx_hash_item(it, key, ctx), cap);
+        while (slots[j] != GM_IDX_EMPTY) j = j + 1 == cap ? 0 : j + 1;
         slots[j] = it;
     }
     gm_mem_free(x->slots);
@@ -74,8 +84,8 @@ bool gm_idx_find_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_
                    const void *ctx, uint32_t *item)
 {
     if (x->len == 0) return false;
-    size_t mask = (size_t)x->cap - 1;
-    for (size_t j = (size_t)h & mask;; j = (j + 1) & mask) {
+    size_t cap = x->cap;
+    for (size_t j = gm_idx_home(h, cap);; j = j + 1 == cap ? 0 : j + 1) {
         uint32_t it = x->slots[j];
         if (it == GM_IDX_EMPTY) return false;
         gm_str k = key(ctx, it);
@@ -88,9 +98,8 @@ bool gm_idx_find_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_
 
 void gm_idx_insert_h(gm_idx *x, uint64_t h, uint32_t item)
 {
-    size_t mask = (size_t)x->cap - 1;
-    size_t j = (size_t)h & mask;
-    while (x->slots[j] != GM_IDX_EMPTY) j = (j + 1) & mask;
+    size_t cap = x->cap, j = gm_idx_home(h, cap);
+    while (x->slots[j] != GM_IDX_EMPTY) j = j + 1 == cap ? 0 : j + 1;
     x->slots[j] = item;
     x->len++;
 }
@@ -98,18 +107,17 @@ void gm_idx_insert_h(gm_idx *x, uint64_t h, uint32_t item)
 void gm_idx_remove(gm_idx *x, uint32_t item, gm_idx_key_fn key, const void *ctx)
 {
     if (x->len == 0) return;
-    size_t mask = (size_t)x->cap - 1;
-    size_t j = (size_t)gm_idx_hash_item(item, key, ctx) & mask;
-    for (;; j = (j + 1) & mask) {
+    size_t cap = x->cap, j = gm_idx_home(gm_idx_hash_item(item, key, ctx), cap);
+    for (;; j = j + 1 == cap ? 0 : j + 1) {
         if (x->slots[j] == GM_IDX_EMPTY) return;
         if (x->slots[j] == item) break;
     }
     /* Backward shift: pull later members of the probe run into the hole when their home slot
     ** does not lie cyclically in (hole, k]. */
-    for (size_t k = (j + 1) & mask;; k = (k + 1) & mask) {
+    for (size_t k = j + 1 == cap ? 0 : j + 1;; k = k + 1 == cap ? 0 : k + 1) {
         uint32_t it = x->slots[k];
         if (it == GM_IDX_EMPTY) break;
-        size_t home = (size_t)gm_idx_hash_item(it, key, ctx) & mask;
+        size_t home = gm_idx_home(gm_idx_hash_item(it, key, ctx), cap);
         bool stays = (j <= k) ? (j < home && home <= k) : (j < home || home <= k);
         if (!stays) {
             x->slots[j] = it;

@@ -7,8 +7,12 @@
 ** map.h: map.h copies every key into its own heap block and keeps a 24-byte slot; here a node id
 ** costs its bytes once in the arena plus 4 / load-factor bytes of table.
 **
-** Open addressing with linear probing, power-of-two capacity, load factor <= 3/4, backward-shift
-** deletion (no tombstones). Allocation happens only in gm_idx_reserve(); gm_idx_insert_h() and
+** Open addressing with linear probing, backward-shift deletion (no tombstones). The capacity is
+** NOT a power of two (the home slot is the hash scaled to [0, cap), multiply-shift), so the bytes
+** per item follow the item count instead of jumping 2x at each power of two: a table sized from a
+** known count (batches, `exact`) has load 2/3 (6 bytes an item, give or take 8 slots); one grown
+** an item at a time grows by 25 % when its load passes 3/4, so its load stays in [3/5, 3/4]
+** (5.3 to 6.7 bytes an item) and rehashing stays amortised O(1) an insert. Allocation happens only in gm_idx_reserve(); gm_idx_insert_h() and
 ** gm_idx_remove() never allocate, so callers reserve first and commit after (allocate-then-commit).
 ** All memory comes from gm_mem_*.
 */
@@ -22,7 +26,7 @@ typedef gm_str (*gm_idx_key_fn)(const void *ctx, uint32_t item);
 
 typedef struct gm_idx {
     uint32_t *slots;   /* cap entries: GM_IDX_EMPTY or an item number */
-    uint32_t  cap;     /* 0 or a power of two */
+    uint32_t  cap;     /* 0 or >= 8 slots (any count) */
     uint32_t  len;     /* items stored */
 } gm_idx;
 
@@ -35,9 +39,10 @@ uint64_t gm_idx_hash(const char *s, size_t n);
 /* Frees the table; leaves it empty and reusable. */
 void gm_idx_free(gm_idx *x);
 
-/* Make room for n items in total, so that n - len inserts need no allocation. `exact`: the
-** smallest power of two that holds n at load <= 3/4; otherwise at least double. GM_ENOMEM leaves
-** the table unchanged. Re-hashes every item through key() when it grows. */
+/* Make room for n items in total, so that n - len inserts need no allocation. Nothing happens
+** while n fits at load <= 3/4. Otherwise `exact`: n at load 2/3; not exact: the larger of that and
+** the current capacity + 25 %. GM_ENOMEM leaves the table unchanged. Re-hashes every item through
+** key() when it grows. */
 gm_status gm_idx_reserve(gm_idx *x, size_t n, bool exact, gm_idx_key_fn key, const void *ctx);
 
 /* Find the item whose string is (s, n) and whose hash is h = gm_idx_hash(s, n). */

@@ -18,6 +18,16 @@
 **            arrays, csroff with the node arrays), so reads never allocate and never fail.
 **            Cost: a read after each single edge mutation is O(V + E); bulk mutation then reads
 **            (the usual pattern) pays one rebuild.
+**   incidence per-node singly linked lists of the edges ever added at each node, so a node is
+**            removed in O(its degree) without the CSR: outhead[n] / inhead[n] (uint32, nbound)
+**            and outnext[e] / innext[e] (uint32, ebound), pushed in O(1) by every edge add (no
+**            rebuild, never dirty), never unlinked: a removed edge stays on its ends' lists and
+**            is skipped (src = COL_DEAD). Node removal walks n's two lists and kills each live
+**            edge in O(1) (+ its attribute rows): O(edges ever added at n), the far ends' degrees
+**            never enter, no allocation (reserved with the node and edge arrays), never fails;
+**            removing every node costs O(V + E) in all. Bytes: 8 per node + 8 per edge, the
+**            "incidence" component of memory_usage. (An in-CSR would cost 4 + 4 but must be
+**            rebuilt, O(V + E), after every batch of edge adds before a removal could use it.)
 **   attributes one col_attr per (kind, key), rows indexed by handle, each with a validity bitmap:
 **            I64 int64[], F64 double[], BOOL bit-packed, DICT uint32 codes + distinct strings,
 **            STR uint64 offsets + bytes (row order), VAL tagged gm_values (mixed types, null,
@@ -38,6 +48,7 @@
 #include "idindex.h"
 
 #define COL_DEAD       UINT32_MAX   /* src[] of a removed edge */
+#define COL_NIL        UINT32_MAX   /* end of an incidence list */
 #define COL_DICT_SMALL 64           /* a string dictionary up to this size is always kept */
 
 typedef enum col_type { COL_EMPTY = 0, COL_I64, COL_F64, COL_BOOL, COL_DICT, COL_STR, COL_VAL } col_type;
@@ -75,6 +86,8 @@ typedef struct col_graph {
     col_buf   indeg;      /* uint32, nbound */
     col_buf   csroff;     /* uint32, nbound + 1 */
     col_buf   adjdst, adjedge;  /* uint32, >= ebound */
+    col_buf   outhead, inhead;  /* uint32, nbound: newest edge at each node, or COL_NIL */
+    col_buf   outnext, innext;  /* uint32, ebound: the next older edge on the same list */
     bool      dirty;      /* CSR out of date */
     col_attrs attrs[2];   /* GM_KNODE, GM_KEDGE */
     col_buf   scratch;    /* columnar (phase 3) only: the out-neighbour copy, uint32 */
@@ -93,8 +106,10 @@ static inline bool col_inside(const col_buf *b, const char *p)
 }
 static inline size_t col_rows(const col_graph *G, gm_kind k) { return k == GM_KNODE ? G->nbound : G->ebound; }
 
-/* Grow b to hold `need` elements of esz bytes (new bytes zeroed). exact: to `need`; otherwise
-** to max(need, 1.5 * cap, 16). GM_ENOMEM leaves b unchanged. */
+/* Grow b to hold `need` elements of esz bytes (new bytes zeroed). exact: to `need` (unless that
+** is a step below the geometric one); otherwise to max(need, cap + max(cap / 16, 16)): at most
+** 6.25 % slack, so bytes per node do not jump with the size of the graph (see col_buf_reserve).
+** GM_ENOMEM leaves b unchanged. */
 gm_status col_buf_reserve(col_buf *b, size_t need, size_t esz, bool exact);
 
 /* ---- slots shared by both backends (same contracts as backend.h) ---- */
