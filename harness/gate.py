@@ -278,9 +278,9 @@ def read_budgets(path):
         r["line"] = lineno
         if not all(r[k] for k in ("scenario", "system", "operation", "metric")):
             bad(lineno, "scenario, system, operation and metric must not be empty")
-        if r["metric"] == "phase_order":
+        if r["metric"] in ("phase_order", "curve"):
             if r["bound"] != "known" or not r["why"]:
-                bad(lineno, "a phase_order row is an acknowledgement: bound `known` and a why")
+                bad(lineno, f"a {r['metric']} row is an acknowledgement: bound `known` and a why")
             rows.append(r)
             continue
         if r["bound"] not in BOUNDS:
@@ -489,9 +489,13 @@ def check_checksums_agree(fig):
     return out
 
 
-def check_curve(base, big, base_nodes, big_nodes, systems=None):
+def check_curve(base, big, base_nodes, big_nodes, systems=None, budgets=()):
     """Issue 11's gate rows: bytes per node flat from 10K to 100K, zerocopy's removal flat.
-    `base` and `big` are the Figures of groggy-10k and groggy-100k from this one run."""
+    `base` and `big` are the Figures of groggy-10k and groggy-100k from this one run.
+    A budgets row `groggy-100k,SYSTEM,OPERATION,curve,known,,,why` acknowledges a measured miss:
+    the row is printed as KNOWN (counted neither way); once it passes, the row says it is stale."""
+    known = {(b["system"], b["operation"]): b["why"] for b in budgets
+             if b["metric"] == "curve" and b["scenario"] == CURVE_SCENARIO}
     out = []
     for s in CURVE_SYSTEMS:
         if systems and s not in systems:
@@ -518,6 +522,17 @@ def check_curve(base, big, base_nodes, big_nodes, systems=None):
                              CURVE_REMOVE_RATIO, True, "ns",
                              best=(big.get("zerocopy", "remove", "ns_per_item", "best"),
                                    base.get("zerocopy", "remove", "ns_per_item", "best"))))
+    for i, (name, txt, btxt, verdict) in enumerate(out):
+        sysname = name.split()[1]
+        op = "remove" if " remove " in name else "build"
+        why = known.get((sysname, op))
+        if why is None:
+            continue
+        if verdict.startswith("FAIL"):
+            out[i] = (name, txt, btxt, f"KNOWN: the issue's target is not met yet ({why})")
+        elif verdict == "pass":
+            out[i] = (name, txt, btxt, "pass (the curve row in the budgets file is stale: "
+                                       "remove it)")
     return out
 
 
@@ -684,7 +699,7 @@ def main(argv=None):
             n10 = scenario_size(scenario, fig.plan_info(),
                                 None if args.from_results else args.scenario)[0]
             n100 = scenario_size(CURVE_SCENARIO, big.plan_info(), big_dir)[0]
-            fig.curve = check_curve(fig, big, n10, n100, systems)
+            fig.curve = check_curve(fig, big, n10, n100, systems, budgets)
     if "instructions" in checks:
         if args.from_instructions:
             with open(args.from_instructions, newline="", encoding="utf-8") as f:

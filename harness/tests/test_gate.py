@@ -558,3 +558,22 @@ def test_scenario_sizes_plan_then_params_then_name(tmp_path):
     assert g.scenario_size("mixed-10k") == (None, None, None)
     assert [g.scale_family(n) for n in ("groggy-10m", "graph-100k", "tiny", "real-x")] == \
         ["groggy", "graph", None, None]
+
+
+def test_curve_known_row_acknowledges_a_miss_and_goes_stale(tmp_path):
+    """A measured miss of the issue's curve target can be acknowledged (bound `known`): the row
+    then reads KNOWN and is counted neither way; when it passes again the row says it is stale."""
+    def change(r):
+        if (r["scenario"], r["system"], r["operation"], r["metric"]) == \
+                ("groggy-100k", "zerocopy", "remove", "ns_per_item"):
+            r["value"] = "42500" if r["stat"] == "median" else "38250"
+    slow = scale_rewrite(tmp_path, change)
+    b = budget_file(tmp_path, [("groggy-100k", "zerocopy", "remove", "curve", "known", "", "",
+                                "cache misses per removal")])
+    rc, out, _ = gate("--from-results", slow, "--scenario", "groggy-10k", "--checks", "curve",
+                      "--budgets", b)
+    line = curve_line(out, "curve: zerocopy remove ns_per_item")
+    assert rc == 0 and "KNOWN" in line and "cache misses per removal" in line
+    rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, lambda r: None), "--scenario",
+                      "groggy-10k", "--checks", "curve", "--budgets", b)
+    assert rc == 0 and "stale" in curve_line(out, "curve: zerocopy remove ns_per_item")
