@@ -134,10 +134,11 @@ def test_short_sweep_rows_repetitions_not_run_and_merge(tmp_path):
     keep = [r for r in before if r["scenario"] not in ("groggy-1k", "groggy-10k", "graph-10k")
             or (r["system"] not in ("zerocopy", "raw", "networkx", "plan"))
             or r["allocator"] == "jemalloc"]
-    # 45 MB: networkx (2,570 B a record) fits at 1K (5 MB), not at 10K (51 MB, 154 MB);
-    # zerocopy (630 B) fits at graph-10k (38 MB)
+    # 50 MB: networkx (1.25 x (28 MB + 1,157 B a record)) fits at 1K (38 MB), not at 10K
+    # (64 MB, 122 MB)
+    # zerocopy (1.25 x (2 MB + 530 B)) fits at graph-10k (42 MB)
     p = subprocess.run([PY, os.path.join(HARNESS, "scale.py"), "--max", "10k", "--quick",
-                        "--systems", "zerocopy,raw,networkx", "--mem-limit", "0.045",
+                        "--systems", "zerocopy,raw,networkx", "--mem-limit", "0.05",
                         "--scenarios", str(tmp_path / "sc"), "--out", str(out)],
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr[-3000:]
@@ -173,3 +174,22 @@ def test_merge_replaces_only_swept_glibc_rows():
     new = [row("groggy-10k", "zerocopy", "glibc", "9")]
     got = scale.merge(old, new, {"groggy-10k": {"zerocopy"}})
     assert sorted(r[5] for r in got) == ["2", "3", "4", "9"]
+
+
+@needs_build
+def test_bench_reads_big_generated_scenarios_lightly(tmp_path, monkeypatch, capsys):
+    """The light path end to end (in a child process): same expected rows as the strict one."""
+    subprocess.run([PY, os.path.join(ROOT, "scenarios", "generate.py"), str(tmp_path),
+                    "--only", "groggy-1k"], check=True, capture_output=True)
+    args = ["--phase", "4", "--systems", "zerocopy", "--allocators", "glibc", "--reps", "1",
+            "--scenario", str(tmp_path / "groggy-1k")]
+    assert bench.main(args + ["--out", str(tmp_path / "strict.csv")]) == 0
+    assert "read by provenance" not in capsys.readouterr().err
+    monkeypatch.setattr(bench, "LIGHT_MIN_NODES", 1000)
+    assert bench.main(args + ["--out", str(tmp_path / "light.csv")]) == 0
+    assert "read by provenance" in capsys.readouterr().err
+
+    def plan_rows(name):
+        return [(r["operation"], r["metric"], r["value"], r["stat"])
+                for r in rows(tmp_path / name) if r["system"] == "plan"]
+    assert len(plan_rows("light.csv")) == 12 and plan_rows("light.csv") == plan_rows("strict.csv")
