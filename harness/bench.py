@@ -92,9 +92,12 @@ LIGHT_MIN_NODES = 500_000
 COST = {"networkx": 6, "igraph": 6, "graphmem-zerocopy": 6, "graphmem-native-direct": 8,
         "graphmem-json-layered": 20, "graphmem-native-layered": 20}
 
+JOB_FIXED = 20e6     # a process's start (Python imports, parsing the plan) in scenario bytes
+
 
 class Progress:
-    """Time left from job sizes: each job weighs scenario bytes x system cost x (reps + 2);
+    """Time left from job sizes: a job weighs (scenario bytes x (reps + 2) + JOB_FIXED) x
+    the system's cost;
     left = elapsed per unit of weight done so far x weight still to do.  One object may
     span several bench runs (harness/scale.py passes its own)."""
 
@@ -106,7 +109,7 @@ class Progress:
         size = sum(os.path.getsize(os.path.join(directory, f))
                    for f in ("nodes.jsonl", "edges.jsonl")
                    if os.path.exists(os.path.join(directory, f)))
-        return max(size, 1) * COST.get(system, 1) * (reps + 2)
+        return (size * (reps + 2) + JOB_FIXED) * COST.get(system, 1)
 
     def add(self, key, weight):
         self.todo[key] = self.todo.get(key, 0.0) + weight

@@ -193,3 +193,22 @@ def test_bench_reads_big_generated_scenarios_lightly(tmp_path, monkeypatch, caps
         return [(r["operation"], r["metric"], r["value"], r["stat"])
                 for r in rows(tmp_path / name) if r["system"] == "plan"]
     assert len(plan_rows("light.csv")) == 12 and plan_rows("light.csv") == plan_rows("strict.csv")
+
+
+def test_time_left_is_measured_rate_times_weight_still_to_do(tmp_path):
+    small, big = tmp_path / "s", tmp_path / "b"
+    for d, n in ((small, 10_000_000), (big, 90_000_000)):
+        d.mkdir()
+        with open(d / "nodes.jsonl", "wb") as f:
+            f.truncate(n)                             # sparse: only the size is read
+        (d / "edges.jsonl").write_bytes(b"")
+    p = bench.Progress()
+    w_small, w_big = (bench.Progress.weight(str(d), "raw", 1) for d in (small, big))
+    assert w_big > 3 * w_small                       # bigger files weigh more
+    assert bench.Progress.weight(str(small), "networkx", 1) > w_small     # Python costs more
+    p.add("s", w_small)
+    p.add("b", w_big)
+    assert p.left() is None and p.text() == ""       # nothing measured yet: no guess
+    p.finish("s", 10.0)
+    assert p.left() == pytest.approx(10.0 * w_big / w_small)
+    assert "left ~" in p.text()
