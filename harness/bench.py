@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import shlex
 import socket
 import subprocess
@@ -521,6 +522,13 @@ def replaced(r, a, scenarios, skipped):
         and (r[0], r[1]) not in skipped))
 
 
+def _children_cpu():
+    """CPU seconds of the drivers waited for so far: on a shared machine the progress line
+    shows it beside the wall time, which other work inflates."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def not_run_row(system, why):
     """PROTOCOL.md, 'Systems not run': a `plan` row, stat `not_run`."""
     return ["info", f"not_run:{system}", why, "", "not_run"]
@@ -579,6 +587,7 @@ def main(argv=None, progress=None):
                         t0 = time.monotonic()
                         args = ["--scenario", directory, "--plan", plan_path,
                                 "--system", system, "--reps", str(a.reps)]
+                        cpu0 = _children_cpu()
                         try:
                             got = run_driver(base, args, prefix, driver_env(base, alloc),
                                              where, a.timeout, ours=phase != "peers")
@@ -614,7 +623,8 @@ def main(argv=None, progress=None):
                             print(" WRONG\n  " + "\n  ".join(bad), file=sys.stderr)
                         else:
                             results[(phase, system, alloc)] = rows
-                            print(f" ok {time.monotonic() - t0:.1f}s "
+                            print(f" ok {time.monotonic() - t0:.1f}s, cpu "
+                                  f"{_children_cpu() - cpu0:.1f}s "
                                   f"(elapsed {time.monotonic() - t_start:.0f}s"
                                   f"{progress.text()})", file=sys.stderr)
                         new += [[name, system, phase, *r[:5], *ctx, alloc, commit, machine, stamp]
