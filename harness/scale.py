@@ -71,6 +71,10 @@ BINDING_MAX = {"graphmem-json-layered": (100_000, 200_000),
                "graphmem-native-layered": (100_000, 200_000),
                "graphmem-native-direct": (100_000, 600_000),
                "graphmem-zerocopy": (100_000, 600_000)}     # system: (max nodes, max records)
+# NetworkX and python-igraph read and build in Python at ~70-100 us per node or edge with one
+# repetition (graph-10k, CPU time): graph-1m's 6M records would take them ~11 minutes of the
+# 30, so they run at 1M nodes on groggy-1m (2M records) only.
+PY_PEERS_MAX_RECORDS = 2_000_000
 DEFAULT_MEM_LIMIT_GB = 16      # of this 24 GiB machine: room for the OS and bench.py itself
 
 
@@ -82,6 +86,10 @@ def not_run(system, nodes, records, mem_limit):
                 f"{BINDING_MAX[system][0]:,} nodes and {BINDING_MAX[system][1]:,} nodes + "
                 "edges; beyond that it alone would take a large part of the 30-minute "
                 "make scale budget")
+    if system in PY_PEERS and records > PY_PEERS_MAX_RECORDS and nodes < 10_000_000:
+        return (f"time: {system} is measured up to {PY_PEERS_MAX_RECORDS:,} nodes + edges "
+                "at 1M nodes (groggy-1m); graph-1m's 6M would take NetworkX and python-igraph "
+                "about 11 minutes of the 30-minute make scale budget")
     need = peak_bytes(system, records)
     if need > mem_limit:
         return (f"memory: would peak at about {need / 1e9:.1f} GB "
