@@ -131,10 +131,12 @@ def _line(obj):
 
 class _Out:
     """A file written in 1 MB chunks with its sha256 kept on the way: 10M lines never sit
-    in memory as one string."""
+    in memory as one string.  Written as PATH.tmp and renamed on close, so a driver reading
+    the scenario meanwhile (make scenarios beside make scale) sees the old file or the new."""
 
     def __init__(self, path):
-        self.f, self.h, self.buf, self.size, self.n = open(path, "wb"), hashlib.sha256(), [], 0, 0
+        self.path, self.h, self.buf, self.size, self.n = path, hashlib.sha256(), [], 0, 0
+        self.f = open(path + ".tmp", "wb")
 
     def write(self, text):
         self.buf.append(text)
@@ -152,6 +154,7 @@ class _Out:
     def close(self):
         self.flush()
         self.f.close()
+        os.replace(self.path + ".tmp", self.path)
         return self.h.hexdigest()
 
 
@@ -205,8 +208,9 @@ def generate(root, name):
     if plan is not None:
         data = (json.dumps(plan, indent=1) + "\n").encode("utf-8")
         hashes["scenario.json"], sizes["scenario.json"] = hashlib.sha256(data).hexdigest(), len(data)
-        with open(os.path.join(out, "scenario.json"), "wb") as fh:
-            fh.write(data)
+        f = _Out(os.path.join(out, "scenario.json"))
+        f.write(data.decode("utf-8"))
+        f.close()
     elif os.path.exists(os.path.join(out, "scenario.json")):
         os.remove(os.path.join(out, "scenario.json"))   # stale from an older generator
     params = {**_params_key(name), "edges": stored,
