@@ -25,7 +25,7 @@ IGRAPH_CFLAGS := $(shell pkg-config --cflags igraph 2>/dev/null)
 IGRAPH_LIBS   := $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
 
 .PHONY: all help build test test-gcc test-clang test-asan test-valgrind test-harness \
-        scenarios bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 \
+        scenarios scale bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 \
         bench-peers report gate callgrind massif hyperfine demo clean
 
 all: build
@@ -34,6 +34,7 @@ help:
 	@echo "make build            build the library, tests and drivers (gcc)"
 	@echo "make test             conformance suite: gcc, clang, ASan+UBSan, valgrind; harness tests"
 	@echo "make scenarios        generate the shipped scenarios into $(SCEN_DIR)"
+	@echo "make scale            every system over 1K..10M nodes (SCALE_MAX=10k, QUICK=1: short forms)"
 	@echo "make bench-phaseN     measure phase N (0 json, 1 native, 3 columnar, 4 zerocopy) into results.csv"
 	@echo "make bench-peers      measure networkx, python-igraph, igraph C and the raw floor"
 	@echo "make bench            everything above (QUICK=1 for a short run, SCENARIO=dir for one scenario)"
@@ -113,6 +114,12 @@ test-harness: build scenarios python
 scenarios:
 	@$(PY) scenarios/generate.py $(SCEN_DIR)
 	@$(PY) scenarios/import.py $(SCEN_DIR) collection:pgp-strong-2009 collection:serengeti-foodweb collection:football
+
+# The scale family, 1K to 10M nodes (harness/scale.py; README "Scale"): SCALE_MAX=10k for a
+# short form, QUICK=1 = 1 repetition at sizes up to 10K.
+SCALE_MAX ?= $(if $(QUICK),10k,10m)
+scale: build python
+	@$(PY) harness/scale.py --max $(SCALE_MAX) $(if $(QUICK),--quick) $(if $(SYSTEMS),--systems $(SYSTEMS))
 
 bench-phase0 bench-phase1 bench-phase3 bench-phase4: bench-phase%: build scenarios
 	@$(BENCH) --phase $*

@@ -19,8 +19,10 @@ import datetime
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
+import resource
 import shlex
 import socket
 import subprocess
@@ -82,10 +84,110 @@ REQUIRED = [("build", "time_ns", "best"), ("build", "time_ns", "median")] + [
     (op, "checksum", "exact") for op in ("get", "column", "filter", "neighbors", "remove")]
 BUILD_MEMORY = ("heap_live_bytes", "mallinfo_bytes", "jemalloc_allocated_bytes")
 INFO_KEY = re.compile(r"[A-Za-z0-9_.:-]+\Z")
+# A generated scenario (params.json with sha256) of at least this many nodes is checked by
+# provenance and read lightly (load_light): the strict loader holds every record as Python
+# objects, ~2 GB and ~1 min at 1M nodes, ~20 GB at 10M.
+LIGHT_MIN_NODES = 500_000
+# Rough relative cost of one driver per scenario byte, for the time-left estimate only
+# (scaled by what the run has measured so far): C drivers 1, Python peers parse in Python.
+COST = {"networkx": 6, "igraph": 6, "graphmem-zerocopy": 6, "graphmem-native-direct": 8,
+        "graphmem-json-layered": 20, "graphmem-native-layered": 20}
+
+JOB_FIXED = 20e6     # a process's start (Python imports, parsing the plan) in scenario bytes
+
+
+class Progress:
+    """Time left from job sizes: a job weighs (scenario bytes x (reps + 2) + JOB_FIXED) x
+    the system's cost;
+    left = elapsed per unit of weight done so far x weight still to do.  One object may
+    span several bench runs (harness/scale.py passes its own)."""
+
+    def __init__(self):
+        self.todo, self.done_w, self.spent = {}, 0.0, 0.0
+
+    @staticmethod
+    def weight(directory, system, reps):
+        size = sum(os.path.getsize(os.path.join(directory, f))
+                   for f in ("nodes.jsonl", "edges.jsonl")
+                   if os.path.exists(os.path.join(directory, f)))
+        return (size * (reps + 2) + JOB_FIXED) * COST.get(system, 1)
+
+    def add(self, key, weight):
+        self.todo[key] = self.todo.get(key, 0.0) + weight
+
+    def finish(self, key, seconds):
+        w = self.todo.pop(key, 0.0)
+        self.done_w += w
+        self.spent += seconds
+
+    def left(self):
+        if not self.done_w:
+            return None
+        return self.spent / self.done_w * sum(self.todo.values())
+
+    def text(self):
+        t = self.left()
+        return "" if t is None else f", left ~{t / 60:.1f} min" if t >= 90 else f", left ~{t:.0f}s"
+
+
+def load_light(directory, keys):
+    """The scale family's big scenarios without the strict loader: the files must be the
+    generator's (sha256 in params.json, taken while reading), and only the attributes in
+    `keys` are kept.  Returns (nodes, edges) shaped like scenario.load's, attrs cut down,
+    edge attrs None: what resolve_plan and expected.checksums read."""
+    with open(os.path.join(directory, "params.json"), encoding="utf-8") as f:
+        sums = json.load(f)["sha256"]
+    out = []
+    for name in ("nodes.jsonl", "edges.jsonl"):
+        h, recs = hashlib.sha256(), []
+        with open(os.path.join(directory, name), "rb") as f:
+            for raw in f:
+                h.update(raw)
+                o = json.loads(raw)
+                if name == "nodes.jsonl":
+                    a = o.get("attrs", {})
+                    recs.append((o["id"], {k: a[k] for k in keys if k in a}))
+                else:
+                    recs.append((o["src"], o["dst"], None))
+        if h.hexdigest() != sums.get(name):
+            raise BenchError(f"{directory}/{name}: sha256 differs from params.json: not the "
+                             "generator's file; regenerate it (scenarios/generate.py)")
+        out.append(recs)
+    return out[0], out[1]
+
+
+def reference(directory, keys):
+    """(plan, sources, expected checksums, merged-neighbors checksum) of a scenario: the
+    strict loader, or load_light(keys) when keys is not None."""
+    try:
+        nodes, edges = scenario.load(directory) if keys is None else load_light(directory, keys)
+        plan, sources = scenario.resolve_plan(directory, nodes)
+    except scenario.ScenarioError as e:
+        raise BenchError(str(e)) from None
+    return plan, sources, expected.checksums(nodes, edges, plan), expected.neighbors_merged(nodes, edges)
+
+
+def light_keys(directory):
+    """The attribute keys load_light must keep, or None when the strict loader is needed
+    (not a big generated scenario, or no scenario.json naming numeric_attr and filter)."""
+    try:
+        with open(os.path.join(directory, "params.json"), encoding="utf-8") as f:
+            params = json.load(f)
+        with open(os.path.join(directory, "scenario.json"), encoding="utf-8") as f:
+            given = json.load(f)
+        if params.get("nodes", 0) < LIGHT_MIN_NODES or "sha256" not in params:
+            return None
+        return [given["numeric_attr"]] + [p["key"] for p in given["filter"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class BenchError(Exception):
     pass
+
+
+class DriverTimeout(BenchError):
+    """--on-timeout skip turns it into a not_run row instead of a failed run."""
 
 
 def validate(lines, where):
@@ -173,7 +275,8 @@ def run_driver(base, args, prefix, env, where, timeout, ours):
             p.kill()
             p.wait()
     if fired:
-        raise BenchError(f"{where}: driver timed out after {timeout} s")
+        raise DriverTimeout(f"{where}: driver timed out after {timeout:g} s (the per-driver "
+                            f"timeout; --timeout raises it)")
     if p.returncode == GMBENCH_UNKNOWN_BACKEND and ours:
         return None
     tail = "\n  ".join("".join(err).strip().splitlines()[-5:])
@@ -365,6 +468,12 @@ def parse_args(argv):
     ap.add_argument("--reps", type=int)
     ap.add_argument("--out", default=os.path.join(ROOT, "results.csv"))
     ap.add_argument("--timeout", type=float, default=600, help="seconds per driver")
+    ap.add_argument("--on-timeout", choices=("fail", "skip"), default="fail",
+                    help="skip: a driver that times out is recorded as a `plan` row "
+                         "info,not_run:SYSTEM (PROTOCOL.md, 'Systems not run') and the run "
+                         "goes on (make scale)")
+    ap.add_argument("--not-run", action="append", default=[], metavar="SYSTEM=REASON",
+                    help="record that SYSTEM was left out of these scenarios and why")
     ap.add_argument("--driver", action="append", default=[], metavar="SYSTEM=CMD",
                     help="replace a system's driver command (tests, experiments)")
     ap.add_argument("--keep-wrong", action="store_true",
@@ -384,6 +493,13 @@ def parse_args(argv):
     a.systems = a.systems.split(",") if a.systems else None
     if a.systems and set(a.systems) - known:
         ap.error(f"--systems: {sorted(set(a.systems) - known)} not in phases {a.phases}")
+    not_run = {}
+    for d in a.not_run:
+        name, _, why = d.partition("=")
+        if not INFO_KEY.match(name) or not why:
+            ap.error(f"--not-run {d!r}: want SYSTEM=REASON")
+        not_run[name] = why
+    a.not_run = not_run
     a.overrides = {}
     for d in a.driver:
         name, _, cmd = d.partition("=")
@@ -406,7 +522,20 @@ def replaced(r, a, scenarios, skipped):
         and (r[0], r[1]) not in skipped))
 
 
-def main(argv=None):
+def _children_cpu():
+    """CPU seconds of the drivers waited for so far: on a shared machine the progress line
+    shows it beside the wall time, which other work inflates."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def not_run_row(system, why):
+    """PROTOCOL.md, 'Systems not run': a `plan` row, stat `not_run`."""
+    return ["info", f"not_run:{system}", why, "", "not_run"]
+
+
+def main(argv=None, progress=None):
+    """progress: a Progress shared across runs (scale.py); by default this run's own."""
     a = parse_args(argv)
     t_start = time.monotonic()
     try:
@@ -415,6 +544,13 @@ def main(argv=None):
         prefix = aslr_prefix()
         jobs = [(p, s) for p in a.phases for s in PHASES[p] if not a.systems or s in a.systems]
         total = len(a.scenario) * len(jobs) * len(a.allocators)
+        if progress is None:
+            progress = Progress()
+            for directory in a.scenario:
+                for _, system in jobs:
+                    for alloc in a.allocators:
+                        progress.add((directory, system, alloc),
+                                     Progress.weight(directory, system, a.reps))
         new, done, names, skipped, wrong = [], 0, [], set(), []
         with tempfile.TemporaryDirectory(prefix="gm-plans-") as plans:
             for directory in a.scenario:
@@ -422,21 +558,25 @@ def main(argv=None):
                 if name in names:
                     raise BenchError(f"two scenarios named {name!r}")
                 names.append(name)
-                try:
-                    nodes, edges = scenario.load(directory)
-                    plan, sources = scenario.resolve_plan(directory, nodes)
-                except scenario.ScenarioError as e:
-                    raise BenchError(str(e)) from None
-                want = expected.checksums(nodes, edges, plan)
-                want_merged = expected.neighbors_merged(nodes, edges)
-                del nodes, edges
+                keys = light_keys(directory)
+                t0 = time.monotonic()
+                if keys is None:
+                    plan, sources, want, want_merged = reference(directory, None)
+                else:
+                    # a child process: Python keeps much of a 10M-record heap after del
+                    # (measured: 490 of 830 MB at 1M), and the drivers need that memory
+                    with multiprocessing.get_context("fork").Pool(1) as pool:
+                        plan, sources, want, want_merged = pool.apply(reference, (directory, keys))
+                    print(f"{name}: read by provenance (sha256 of params.json), expected "
+                          f"checksums in {time.monotonic() - t0:.0f}s", file=sys.stderr)
                 sha = scenario_sha(directory, plan)
                 plan_path = os.path.join(plans, name + ".json")
                 with open(plan_path, "w", encoding="utf-8") as f:
                     json.dump(plan, f, ensure_ascii=False)
                 ctx = [str(a.reps)]
                 new += [[name, "plan", "plan", *r, "", "", commit, machine, stamp]
-                        for r in plan_rows(plan, sources, sha) + expected_rows(want)]
+                        for r in plan_rows(plan, sources, sha) + expected_rows(want)
+                        + [not_run_row(s, why) for s, why in a.not_run.items()]]
                 results = {}
                 for phase, system in jobs:
                     base = a.overrides.get(system, PHASES[phase][system])
@@ -447,8 +587,22 @@ def main(argv=None):
                         t0 = time.monotonic()
                         args = ["--scenario", directory, "--plan", plan_path,
                                 "--system", system, "--reps", str(a.reps)]
-                        got = run_driver(base, args, prefix, driver_env(base, alloc), where,
-                                         a.timeout, ours=phase != "peers")
+                        cpu0 = _children_cpu()
+                        try:
+                            got = run_driver(base, args, prefix, driver_env(base, alloc),
+                                             where, a.timeout, ours=phase != "peers")
+                        except DriverTimeout as e:
+                            progress.finish((directory, system, alloc), time.monotonic() - t0)
+                            if a.on_timeout == "fail":
+                                raise
+                            print(f" TIMEOUT\n  {e}; recorded as not_run:{system}",
+                                  file=sys.stderr)
+                            new.append([name, "plan", "plan", *not_run_row(
+                                system, f"timed out after {a.timeout:g} s ({alloc}; "
+                                        f"the per-driver timeout at this size)"),
+                                "", "", commit, machine, stamp])
+                            continue
+                        progress.finish((directory, system, alloc), time.monotonic() - t0)
                         if got is None:
                             print(f" skipped: backend {system!r} not registered in gmbench",
                                   file=sys.stderr)
@@ -469,9 +623,10 @@ def main(argv=None):
                             print(" WRONG\n  " + "\n  ".join(bad), file=sys.stderr)
                         else:
                             results[(phase, system, alloc)] = rows
-                            print(f" ok {time.monotonic() - t0:.1f}s "
-                                  f"(elapsed {time.monotonic() - t_start:.0f}s)",
-                                  file=sys.stderr)
+                            print(f" ok {time.monotonic() - t0:.1f}s, cpu "
+                                  f"{_children_cpu() - cpu0:.1f}s "
+                                  f"(elapsed {time.monotonic() - t_start:.0f}s"
+                                  f"{progress.text()})", file=sys.stderr)
                         new += [[name, system, phase, *r[:5], *ctx, alloc, commit, machine, stamp]
                                 for r in rows]
                 kept = {}
