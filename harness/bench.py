@@ -455,6 +455,31 @@ def summary(rows, scenarios):
     return "\n".join(out)
 
 
+# A scenario of this many records (nodes + edges, from its params.json) is big: unless --reps or
+# --allocators say otherwise it runs 1 repetition under glibc alone (real-pgp-strong-2009, 341K
+# records, takes the Python binding's drivers 2-4 minutes a repetition), and the rows say so in
+# `repetitions` and `allocator`.
+BIG_RECORDS = 100_000
+
+
+def scenario_records(directory):
+    try:
+        with open(os.path.join(directory, "params.json"), encoding="utf-8") as f:
+            p = json.load(f)
+        return int(p.get("nodes", 0)) + int(p.get("edges", 0))
+    except (OSError, ValueError, TypeError):
+        return 0
+
+
+def run_shape(a, directory):
+    """(repetitions, allocators) for one scenario: the command line's, or the big-scenario
+    defaults."""
+    big = scenario_records(directory) >= BIG_RECORDS
+    reps = a.reps if a.reps_given or a.quick or not big else 1
+    allocs = a.allocators if a.allocators_given or not big else ["glibc"]
+    return reps, allocs
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--phase", action="append", required=True,
@@ -463,7 +488,8 @@ def parse_args(argv):
                     help="scenario directory (repeatable); default: "
                          + ", ".join(f"build/scenarios/{s}" for s in DEFAULT_SCENARIOS))
     ap.add_argument("--systems", help="comma-separated subset of the phases' systems")
-    ap.add_argument("--allocators", default="glibc,jemalloc")
+    ap.add_argument("--allocators", help="glibc and/or jemalloc (default: both; glibc alone on "
+                    f"a scenario of {BIG_RECORDS:,}+ nodes + edges)")
     ap.add_argument("--quick", action="store_true", help="1 repetition (CI)")
     ap.add_argument("--reps", type=int)
     ap.add_argument("--out", default=os.path.join(ROOT, "results.csv"))
@@ -483,8 +509,9 @@ def parse_args(argv):
     a.phases = list(PHASES) if "all" in a.phase else list(dict.fromkeys(a.phase))
     if a.reps is not None and a.reps < 1:
         ap.error("--reps: at least 1")
+    a.reps_given, a.allocators_given = a.reps is not None, a.allocators is not None
     a.reps = a.reps or (1 if a.quick else 5)
-    a.allocators = a.allocators.split(",")
+    a.allocators = (a.allocators or "glibc,jemalloc").split(",")
     if not set(a.allocators) <= {"glibc", "jemalloc"}:
         ap.error("--allocators: glibc and/or jemalloc")
     if "jemalloc" in a.allocators and not os.path.exists(JEMALLOC):
@@ -543,14 +570,15 @@ def main(argv=None, progress=None):
         commit, machine, stamp = context()
         prefix = aslr_prefix()
         jobs = [(p, s) for p in a.phases for s in PHASES[p] if not a.systems or s in a.systems]
-        total = len(a.scenario) * len(jobs) * len(a.allocators)
+        total = sum(len(run_shape(a, d)[1]) for d in a.scenario) * len(jobs)
         if progress is None:
             progress = Progress()
             for directory in a.scenario:
+                reps, allocs = run_shape(a, directory)
                 for _, system in jobs:
-                    for alloc in a.allocators:
+                    for alloc in allocs:
                         progress.add((directory, system, alloc),
-                                     Progress.weight(directory, system, a.reps))
+                                     Progress.weight(directory, system, reps))
         new, done, names, skipped, wrong = [], 0, [], set(), []
         with tempfile.TemporaryDirectory(prefix="gm-plans-") as plans:
             for directory in a.scenario:
@@ -573,20 +601,21 @@ def main(argv=None, progress=None):
                 plan_path = os.path.join(plans, name + ".json")
                 with open(plan_path, "w", encoding="utf-8") as f:
                     json.dump(plan, f, ensure_ascii=False)
-                ctx = [str(a.reps)]
+                reps, allocs = run_shape(a, directory)
+                ctx = [str(reps)]
                 new += [[name, "plan", "plan", *r, "", "", commit, machine, stamp]
                         for r in plan_rows(plan, sources, sha) + expected_rows(want)
                         + [not_run_row(s, why) for s, why in a.not_run.items()]]
                 results = {}
                 for phase, system in jobs:
                     base = a.overrides.get(system, PHASES[phase][system])
-                    for alloc in a.allocators:
+                    for alloc in allocs:
                         done += 1
                         where = f"{name} {system} {alloc}"
                         print(f"[{done}/{total}] {where} ...", end="", file=sys.stderr, flush=True)
                         t0 = time.monotonic()
                         args = ["--scenario", directory, "--plan", plan_path,
-                                "--system", system, "--reps", str(a.reps)]
+                                "--system", system, "--reps", str(reps)]
                         cpu0 = _children_cpu()
                         try:
                             got = run_driver(base, args, prefix, driver_env(base, alloc),
