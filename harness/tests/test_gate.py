@@ -17,6 +17,8 @@ HEADER = "scenario,system,operation,metric,bound,budget,tolerance,why\n"
 CLOSING = re.compile(r"^gate: (\d+) passed, (\d+) failed$")
 SCALE = os.path.join(ROOT, "harness", "tests", "fixtures", "scale_results.csv")
 # Every check but `curve` (the main fixture has no groggy-100k rows; curve has its own tests).
+# A budgets file with no acknowledgements: the curve tests judge the raw verdicts.
+NO_ACK = os.path.join(os.path.dirname(__file__), "fixtures", "budgets_header_only.csv")
 NO_CURVE = "budgets,instructions,order,seed,checksums"
 
 
@@ -484,7 +486,8 @@ def curve_line(out, start):
 
 
 def test_curve_passes_on_flat_curves():
-    rc, out, _ = gate("--from-results", SCALE, "--scenario", "groggy-10k", "--checks", "curve")
+    rc, out, _ = gate("--from-results", SCALE, "--scenario", "groggy-10k", "--checks", "curve",
+                      "--budgets", NO_ACK)
     assert rc == 0, out
     assert closing(out) == (4, 0)
     zc = curve_line(out, "curve: zerocopy heap_live_bytes per node, groggy-100k within 10%")
@@ -499,7 +502,8 @@ def test_curve_bytes_jump_fails(tmp_path):
                                                           "heap_live_bytes"):
             r["value"] = str(int(int(r["value"]) * 1.12))
     rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, change), "--scenario",
-                      "groggy-10k", "--checks", "curve")
+                      "groggy-10k", "--checks", "curve",
+                      "--budgets", NO_ACK)
     assert rc == 1 and closing(out) == (3, 1)
     line = curve_line(out, "curve: columnar heap_live_bytes per node")
     assert "FAIL (+12.0%: the bytes curve has a jump)" in line
@@ -509,7 +513,8 @@ def test_curve_bytes_jump_fails(tmp_path):
                                                           "heap_live_bytes"):
             r["value"] = str(int(int(r["value"]) * 0.91))
     rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, shrink), "--scenario",
-                      "groggy-10k", "--checks", "curve")
+                      "groggy-10k", "--checks", "curve",
+                      "--budgets", NO_ACK)
     assert rc == 0, out
 
 
@@ -519,17 +524,20 @@ def test_curve_removal_growth_fails(tmp_path):
                 ("groggy-100k", "zerocopy", "remove", "ns_per_item"):
             r["value"] = "42500" if r["stat"] == "median" else "38250"
     rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, change), "--scenario",
-                      "groggy-10k", "--checks", "curve")
+                      "groggy-10k", "--checks", "curve",
+                      "--budgets", NO_ACK)
     assert rc == 1
     line = curve_line(out, "curve: zerocopy remove ns_per_item")
     assert "2.500x median, 2.500x best" in line and "FAIL" in line
 
 
 def test_curve_missing_100k_rows_fail_and_other_scenarios_skip_it():
-    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--checks", "curve")
+    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "groggy-10k", "--checks", "curve",
+                      "--budgets", NO_ACK)
     assert rc == 1 and closing(out) == (0, 4)
     assert "not measured (groggy-100k)" in out
-    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "tiny", "--checks", "curve")
+    rc, out, _ = gate("--from-results", FIXTURE, "--scenario", "tiny", "--checks", "curve",
+                      "--budgets", NO_ACK)
     assert "curve" in out and "not applicable" in out and closing(out) == (0, 0)
 
 
