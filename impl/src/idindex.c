@@ -80,21 +80,29 @@ gm_status gm_idx_reserve(gm_idx *x, size_t n, bool exact, gm_idx_key_fn key, con
     return GM_OK;
 }
 
-bool gm_idx_find_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_key_fn key,
-                   const void *ctx, uint32_t *item)
+size_t gm_idx_slot_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_key_fn key,
+                     const void *ctx)
 {
-    if (x->len == 0) return false;
+    if (x->len == 0) return GM_IDX_NOSLOT;
     size_t cap = x->cap;
     for (size_t j = gm_idx_home(h, cap);; j = j + 1 == cap ? 0 : j + 1) {
         uint32_t it = x->slots[j];
-        if (it == GM_IDX_EMPTY) return false;
+        if (it == GM_IDX_EMPTY) return GM_IDX_NOSLOT;
         gm_str k = key(ctx, it);
-        if (k.len == n && (n == 0 || memcmp(k.ptr, s, n) == 0)) {
-            *item = it;
-            return true;
-        }
+        if (k.len == n && (n == 0 || memcmp(k.ptr, s, n) == 0)) return j;
     }
 }
+
+bool gm_idx_find_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_key_fn key,
+                   const void *ctx, uint32_t *item)
+{
+    size_t j = gm_idx_slot_h(x, h, s, n, key, ctx);
+    if (j == GM_IDX_NOSLOT) return false;
+    *item = x->slots[j];
+    return true;
+}
+
+void gm_idx_set(gm_idx *x, size_t slot, uint32_t item) { x->slots[slot] = item; }
 
 void gm_idx_insert_h(gm_idx *x, uint64_t h, uint32_t item)
 {

@@ -49,6 +49,14 @@ gm_status gm_idx_reserve(gm_idx *x, size_t n, bool exact, gm_idx_key_fn key, con
 bool gm_idx_find_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_key_fn key,
                    const void *ctx, uint32_t *item);
 
+/* The slot holding the item whose string is (s, n), or GM_IDX_NOSLOT. Valid until the next
+** gm_idx_reserve / insert / remove. With gm_idx_set it lets a caller re-point an id at a new item
+** in place (the columnar store keeps a removed node's entry and re-points it on re-add). */
+#define GM_IDX_NOSLOT SIZE_MAX
+size_t gm_idx_slot_h(const gm_idx *x, uint64_t h, const char *s, size_t n, gm_idx_key_fn key,
+                     const void *ctx);
+/* Store `item` in `slot` (from gm_idx_slot_h); the slot's string must be item's string. O(1). */
+void gm_idx_set(gm_idx *x, size_t slot, uint32_t item);
 /* Insert item (with hash h of its string). Precondition: capacity reserved, string not present. */
 void gm_idx_insert_h(gm_idx *x, uint64_t h, uint32_t item);
 
