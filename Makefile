@@ -53,6 +53,7 @@ help:
 	@echo "make demo             one quick driver run on the tiny scenario"
 	@echo "make clean            remove build/"
 	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems)"
+	@echo "           GM_TEST=pattern (conformance tests whose name matches, e.g. 't_filter_*')"
 
 build: build/gcc/conformance build/gmbench build/peer_igraph_c build/raw_floor
 

@@ -245,13 +245,17 @@ def driver_env(system_cmd, allocator):
     return env
 
 
+try:                                  # resolved here: the child after fork imports nothing
+    import ctypes
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (ImportError, OSError, AttributeError):
+    _PRCTL = None
+
+
 def _die_with_parent():
     """In the driver's child before exec: SIGKILL when bench.py dies (prctl PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
+    if _PRCTL is not None:
+        _PRCTL(1, int(signal.SIGKILL), 0, 0, 0)
 
 
 def run_driver(base, args, prefix, env, where, timeout, ours):

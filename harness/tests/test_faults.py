@@ -5,7 +5,7 @@ the run names the measurement that failed (scenario, system, allocator, the oper
 to) and the reason, and bench.py exits non-zero.
 
 Each fault is a tiny fake driver written to tmp_path and passed with --driver SYSTEM=CMD.
-Run: /usr/bin/python3 -m pytest harness/tests/test_faults.py  (about 20 s; needs no build/).
+Run: /usr/bin/python3 -m pytest harness/tests/test_faults.py  (about 10 s; needs no build/).
 """
 import errno
 import os
