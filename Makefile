@@ -21,6 +21,11 @@ BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO)) $(if
 LIB_SRC   := $(sort $(wildcard impl/src/*.c) $(wildcard impl/backends/*.c) $(wildcard impl/backends/*/*.c))
 HDRS      := $(wildcard impl/include/*.h impl/src/*.h impl/backends/*.h impl/backends/*/*.h)
 GMH_SRC   := harness/gmh.c
+# the conformance suite, one binary from one file per area (impl/tests/README.md);
+# GM_TEST=pattern runs only the tests whose name matches (make test-gcc GM_TEST='t_filter_*')
+CONF_SRC  := $(sort $(wildcard impl/tests/*.c))
+GM_TEST   ?=
+export GM_TEST
 IGRAPH_CFLAGS := $(shell pkg-config --cflags igraph 2>/dev/null)
 IGRAPH_LIBS   := $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
 
@@ -48,6 +53,7 @@ help:
 	@echo "make demo             one quick driver run on the tiny scenario"
 	@echo "make clean            remove build/"
 	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems)"
+	@echo "           GM_TEST=pattern (conformance tests whose name matches, e.g. 't_filter_*')"
 
 build: build/gcc/conformance build/gmbench build/peer_igraph_c build/raw_floor
 
@@ -60,9 +66,9 @@ build/$(1)/libgraphmem.a: $(LIB_SRC) $(HDRS) Makefile
 	  $(2) $(CSTD) $(WARN) $(3) $(INC) -c $$$$f -o build/$(1)/obj/$$$$(echo $$$$f | tr / _).o; done
 	@rm -f $$@ && ar rcs $$@ build/$(1)/obj/*.o
 
-build/$(1)/conformance: impl/tests/conformance.c build/$(1)/libgraphmem.a
+build/$(1)/conformance: $(CONF_SRC) impl/tests/fixture.h build/$(1)/libgraphmem.a
 	@echo "  CC [$(1)] conformance"
-	@$(2) $(CSTD) $(WARN) $(3) $(INC) $$< build/$(1)/libgraphmem.a -lcmocka $(LIBS) -o $$@
+	@$(2) $(CSTD) $(WARN) $(3) $(INC) $(CONF_SRC) build/$(1)/libgraphmem.a -lcmocka $(LIBS) -o $$@
 endef
 $(eval $(call CONFIG,gcc,gcc,$(OPT)))
 $(eval $(call CONFIG,clang,clang,$(OPT)))

@@ -24,6 +24,7 @@ import os
 import re
 import resource
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -244,6 +245,19 @@ def driver_env(system_cmd, allocator):
     return env
 
 
+try:                                  # resolved here: the child after fork imports nothing
+    import ctypes
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (ImportError, OSError, AttributeError):
+    _PRCTL = None
+
+
+def _die_with_parent():
+    """In the driver's child before exec: SIGKILL when bench.py dies (prctl PR_SET_PDEATHSIG)."""
+    if _PRCTL is not None:
+        _PRCTL(1, int(signal.SIGKILL), 0, 0, 0)
+
+
 def run_driver(base, args, prefix, env, where, timeout, ours):
     """Run one driver; returns stdout lines, None when gmbench (ours) does not know the
     backend yet: phases land one by one, and a missing one is skipped, loudly."""
@@ -253,17 +267,29 @@ def run_driver(base, args, prefix, env, where, timeout, ours):
                          "(run `make` first, or leave the system out with --systems)")
     # stdout is collected by a thread while stderr is read here line by line, so the driver's
     # `progress:OP` lines are shown as each operation finishes (and neither pipe can fill up).
+    # Its own session (process group): on a timeout the whole group is killed, so a child the
+    # driver started (a shell's `sleep`, a pipeline) cannot keep the pipes open and hang us.
+    # Bytes that are not UTF-8 are replaced, so garbage is reported by validate() as garbage.
+    # (It dies with us too: its own session no longer shares our fate with a signal to our group.)
     p = subprocess.Popen(prefix + base + args, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    out, err = [], []
+                         stderr=subprocess.PIPE, text=True, errors="replace",
+                         start_new_session=True, preexec_fn=_die_with_parent)
+    out, err, last_op = [], [], []
     reader = threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True)
     reader.start()
     fired = []
-    timer = threading.Timer(timeout, lambda: (fired.append(True), p.kill()))
+
+    def kill_group():
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    timer = threading.Timer(timeout, lambda: (fired.append(True), kill_group()))
     timer.start()
     try:
         for line in p.stderr:
             if line.startswith("progress:"):
+                last_op[:] = [line[9:].strip()]
                 print(" " + line[9:].strip(), end="", file=sys.stderr, flush=True)
             else:
                 err.append(line)
@@ -272,16 +298,26 @@ def run_driver(base, args, prefix, env, where, timeout, ours):
     finally:
         timer.cancel()
         if p.poll() is None:
-            p.kill()
+            kill_group()
             p.wait()
+    # which measurement: the operation after the last one the driver reported finished
+    at = (f"after operation {last_op[0]!r} (the last it reported finished)" if last_op
+          else "before it reported any operation finished")
     if fired:
-        raise DriverTimeout(f"{where}: driver timed out after {timeout:g} s (the per-driver "
-                            f"timeout; --timeout raises it)")
+        raise DriverTimeout(f"{where}: driver timed out after {timeout:g} s, {at} (the "
+                            f"per-driver timeout; --timeout raises it)")
     if p.returncode == GMBENCH_UNKNOWN_BACKEND and ours:
         return None
     tail = "\n  ".join("".join(err).strip().splitlines()[-5:])
+    if p.returncode < 0:
+        try:
+            sig = signal.Signals(-p.returncode).name
+        except ValueError:
+            sig = f"signal {-p.returncode}"
+        raise BenchError(f"{where}: driver killed by {sig}, {at}:\n  {tail or '(no message)'}")
     if p.returncode not in (0, DRIVER_WRONG):
-        raise BenchError(f"{where}: driver exited with status {p.returncode}:\n  {tail}")
+        raise BenchError(f"{where}: driver exited with status {p.returncode}, {at}:\n  "
+                         f"{tail or '(no message)'}")
     lines = "".join(out).splitlines()
     # status 4: the driver printed every row and found a wrong answer itself; the rows are
     # judged against the expected checksums like any others (check_expected)
@@ -409,16 +445,36 @@ def write_atomic(path, rows):
     w.writerow(COLUMNS)
     w.writerows(rows)
     d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".tmp", dir=d)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".tmp", dir=d)
+    except OSError as e:
+        raise BenchError(f"{path}: cannot create a file in {d}: {e.strerror or e}") from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(buf.getvalue())
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):       # ENOSPC, EIO, EDQUOT...: name the file and the reason
+            raise BenchError(f"{path}: cannot write the results: {e.strerror or e}") from e
         raise
+
+
+def probe_writable(path):
+    """Before any driver runs: the results' directory takes a new file (write_atomic's temp
+    file), so a bad --out fails in a second, not after the measurements."""
+    d = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".probe", dir=d)
+    except OSError as e:
+        raise BenchError(f"{path}: cannot create a file in {d}: {e.strerror or e}") from e
+    os.close(fd)
+    os.unlink(tmp)
 
 
 def sort_key(r):
@@ -567,6 +623,7 @@ def main(argv=None, progress=None):
     t_start = time.monotonic()
     try:
         old = read_results(a.out)       # fail early on a file we would not know how to merge
+        probe_writable(a.out)
         commit, machine, stamp = context()
         prefix = aslr_prefix()
         jobs = [(p, s) for p in a.phases for s in PHASES[p] if not a.systems or s in a.systems]

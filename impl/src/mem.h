@@ -11,7 +11,7 @@
 ** free. When on: a hash insert/delete per call (O(1) expected) and O(live blocks) per
 ** gm_mem_owns() query (a scan: tests only). Not thread-safe, like the rest of the allocator.
 **
-** Used by impl/tests/conformance.c (t_views_alias_store) and, through the binding's test-only
+** Used by impl/tests/columns.c (t_views_alias_store) and, through the binding's test-only
 ** _mem_track/_mem_serial/_mem_block_serial, by python/tests/test_binding.py.
 */
 #ifndef GM_MEM_H
