@@ -1220,7 +1220,7 @@ static void t_columns_strings_many(void **state)
         OK(g, gm_node_set(g, hs[i], "one", &model[i]));
     }
     gm_col_layout l = CHECK_COLUMN(g, "one");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     for (int i = 0; i < M; i++) {
         if (i % 11 == 5) expect_node_absent(g, hs[i], "one");
         else expect_node_val(g, hs[i], "one", &model[i]);
@@ -1256,7 +1256,7 @@ static void t_columns_strings_many(void **state)
     }
     OK(g, gm_node_set_batch(g, "batch", live, vals, n));
     l = CHECK_COLUMN(g, "batch");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     for (size_t i = 0; i < n; i++) expect_node_val(g, live[i], "batch", &vals[i]);
     /* a second batch over half of them, then mixed types */
     for (size_t i = 0; i < n; i += 2) vals[i] = gm_cstr("batch-two");
@@ -2493,6 +2493,12 @@ static gm_col_layout check_alias(gm_graph *g, const char *key, bool *aliased, in
             for (size_t i = 0; i < col.ndict; i++) owned_(col.dict[i].ptr, col.dict[i].len, "a dict string", key, line);
             break;
         case GM_COL_VALUES: owned_(col.values, n * sizeof *col.values, "values", key, line); break;
+        case GM_COL_INT: owned_(col.packed, n * col.width, "packed ints", key, line); break;
+        case GM_COL_DICT_N:
+            owned_(col.packed, n * col.width, "packed codes", key, line);
+            owned_(col.dict, col.ndict * sizeof *col.dict, "dict", key, line);
+            for (size_t i = 0; i < col.ndict; i++) owned_(col.dict[i].ptr, col.dict[i].len, "a dict string", key, line);
+            break;
         }
     }
     size_t nvalid = 0;
@@ -2741,6 +2747,23 @@ static gm_col_layout check_column(gm_graph *g, const char *key, int line)
         case GM_COL_VALUES:
             ASSERT_VEQ(&col.values[i], &nv);
             break;
+        case GM_COL_INT: {
+            assert_int_equal(nv.type, GM_INT);
+            int64_t x = col.width == 1 ? ((const int8_t *)col.packed)[i]
+                      : col.width == 2 ? ((const int16_t *)col.packed)[i] : ((const int32_t *)col.packed)[i];
+            assert_true(col.width == 1 || col.width == 2 || col.width == 4);
+            assert_true(x == nv.as.i);
+            break;
+        }
+        case GM_COL_DICT_N: {
+            assert_int_equal(nv.type, GM_STRING);
+            assert_true(col.width == 1 || col.width == 2);
+            size_t c = col.width == 1 ? ((const uint8_t *)col.packed)[i] : ((const uint16_t *)col.packed)[i];
+            assert_true(c < col.ndict);
+            assert_int_equal(col.dict[c].len, nv.as.s.len);
+            if (nv.as.s.len) assert_memory_equal(col.dict[c].ptr, nv.as.s.ptr, nv.as.s.len);
+            break;
+        }
         default:
             fail_msg("line %d: unknown layout %d", line, (int)col.layout);
         }
@@ -2812,9 +2835,9 @@ static void t_columns(void **state)
     assert_int_equal(CHECK_COLUMN(g, "d"), GM_COL_F64);
     assert_int_equal(CHECK_COLUMN(g, "b"), GM_COL_BOOL);
     l = CHECK_COLUMN(g, "s");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     l = CHECK_COLUMN(g, "low");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     assert_int_equal(CHECK_COLUMN(g, "mixed"), GM_COL_VALUES);      /* ints and nulls */
     CHECK_COLUMN(g, "numbers");                                     /* ints and doubles: types kept */
     CHECK_COLUMN(g, "nested");

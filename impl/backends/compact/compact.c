@@ -51,12 +51,23 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
     out->valid = a->valid.p;
     if (a->nvalid == 0) return GM_OK;
     switch (a->type) {
-    case CP_I64: out->layout = GM_COL_I64; out->i64 = a->data.p; break;
+    case CP_I64:
+        if (a->w == 8) { out->layout = GM_COL_I64; out->i64 = a->data.p; break; }
+        out->layout = GM_COL_INT;
+        out->packed = a->data.p;
+        out->width = a->w;
+        break;
     case CP_F64: out->layout = GM_COL_F64; out->f64 = a->data.p; break;
     case CP_BOOL: out->layout = GM_COL_BOOL; out->bits = a->data.p; break;
     case CP_DICT:
-        out->layout = GM_COL_DICT;
-        out->codes = a->data.p;
+        if (a->w == 4) {
+            out->layout = GM_COL_DICT;
+            out->codes = a->data.p;
+        } else {
+            out->layout = GM_COL_DICT_N;
+            out->packed = a->data.p;
+            out->width = a->w;
+        }
         out->dict = a->dict.p;
         out->ndict = a->ndict;
         break;
@@ -171,11 +182,21 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
     }
     if (rc != GM_OK) goto fail;
     uint8_t *valid = a->valid.p;
+    if (uniform && a->type == CP_I64) {
+        /* the widest value decides the width, once: one widening at most per batch */
+        unsigned w = a->w;
+        for (size_t i = 0; i < count && w < 8; i++) {
+            unsigned x = cp_iwidth(vals[i].as.i);
+            if (x > w) w = x;
+        }
+        if ((rc = cp_widen(a, w)) != GM_OK) goto fail;
+    }
     if (uniform && (a->type == CP_I64 || a->type == CP_F64 || a->type == CP_BOOL)) {
         /* the typed loop: no allocation at all */
+        unsigned w = a->w;
         for (size_t i = 0; i < count; i++) {
             uint32_t h = hs[i];
-            if (a->type == CP_I64) ((int64_t *)a->data.p)[h] = vals[i].as.i;
+            if (a->type == CP_I64) cp_iput(a->data.p, w, h, vals[i].as.i);
             else if (a->type == CP_F64) ((double *)a->data.p)[h] = vals[i].as.d;
             else if (vals[i].as.b) cp_bit_set(a->data.p, h);
             else cp_bit_clr(a->data.p, h);
@@ -256,9 +277,11 @@ static gm_status cz_scan(const cp_attr *a, const gm_pred *p, gm_list *out, size_
     const gm_value *c = &p->value;
     gm_op op = p->op;
     if (a->type == CP_I64 && c->type == GM_INT) {
-        const int64_t *x = a->data.p;
         int64_t cv = c->as.i;
-        ZC_SCAN_OPS(x[i], cv)
+        if (a->w == 1) { const int8_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
+        else if (a->w == 2) { const int16_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
+        else if (a->w == 4) { const int32_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
+        else { const int64_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
     } else if (a->type == CP_F64 && c->type == GM_DOUBLE) {
         const double *x = a->data.p;
         double cv = c->as.d;
@@ -278,8 +301,9 @@ static gm_status cz_scan(const cp_attr *a, const gm_pred *p, gm_list *out, size_
             gm_value s = gm_strn(d[k].ptr, d[k].len);
             tbl[k] = gm_pred_match(&s, op, c);
         }
-        const uint32_t *codes = a->data.p;
-        ZC_SCAN(tbl[codes[i]])
+        if (a->w == 1) { const uint8_t *codes = a->data.p; ZC_SCAN(tbl[codes[i]]) }
+        else if (a->w == 2) { const uint16_t *codes = a->data.p; ZC_SCAN(tbl[codes[i]]) }
+        else { const uint32_t *codes = a->data.p; ZC_SCAN(tbl[codes[i]]) }
         if (tbl != small) gm_mem_free(tbl);
     } else {
         /* strings, mixed numeric comparisons, tagged values: the shared semantics, on a value

@@ -59,6 +59,7 @@ typedef struct cp_attr {
     char    *name;        /* NUL-terminated, one block */
     size_t   namelen;
     cp_type type;
+    uint8_t  w;           /* I64: bytes per value (1, 2, 4, 8); DICT: bytes per code (1, 2, 4) */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
     cp_buf  data;        /* I64/F64: 8 bytes a row; BOOL: bitmap bytes; DICT: uint32 codes;
@@ -104,6 +105,51 @@ static inline bool cp_inside(const cp_buf *b, const char *p)
     uintptr_t x = (uintptr_t)p, lo = (uintptr_t)b->p;
     return b->p != NULL && p != NULL && x >= lo && x < lo + b->cap;
 }
+/* Packed integers: entry i of an array of w-byte signed ints / unsigned codes. */
+static inline int64_t cp_iget(const void *p, unsigned w, size_t i)
+{
+    switch (w) {
+    case 1: return ((const int8_t *)p)[i];
+    case 2: return ((const int16_t *)p)[i];
+    case 4: return ((const int32_t *)p)[i];
+    default: return ((const int64_t *)p)[i];
+    }
+}
+static inline void cp_iput(void *p, unsigned w, size_t i, int64_t x)
+{
+    switch (w) {
+    case 1: ((int8_t *)p)[i] = (int8_t)x; return;
+    case 2: ((int16_t *)p)[i] = (int16_t)x; return;
+    case 4: ((int32_t *)p)[i] = (int32_t)x; return;
+    default: ((int64_t *)p)[i] = x; return;
+    }
+}
+static inline uint32_t cp_uget(const void *p, unsigned w, size_t i)
+{
+    switch (w) {
+    case 1: return ((const uint8_t *)p)[i];
+    case 2: return ((const uint16_t *)p)[i];
+    default: return ((const uint32_t *)p)[i];
+    }
+}
+static inline void cp_uput(void *p, unsigned w, size_t i, uint32_t x)
+{
+    switch (w) {
+    case 1: ((uint8_t *)p)[i] = (uint8_t)x; return;
+    case 2: ((uint16_t *)p)[i] = (uint16_t)x; return;
+    default: ((uint32_t *)p)[i] = x; return;
+    }
+}
+/* The narrowest width that holds x (signed) / code c (unsigned). */
+static inline unsigned cp_iwidth(int64_t x)
+{
+    if (x >= INT8_MIN && x <= INT8_MAX) return 1;
+    if (x >= INT16_MIN && x <= INT16_MAX) return 2;
+    if (x >= INT32_MIN && x <= INT32_MAX) return 4;
+    return 8;
+}
+static inline unsigned cp_uwidth(size_t c) { return c <= UINT8_MAX ? 1 : c <= UINT16_MAX ? 2 : 4; }
+
 static inline size_t cp_rows(const cp_graph *G, gm_kind k) { return k == GM_KNODE ? G->nbound : G->ebound; }
 
 /* Grow b to hold `need` elements of esz bytes (new bytes zeroed). exact: to `need` (unless that
@@ -166,6 +212,9 @@ gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm
 void      cp_attr_settle(cp_graph *G, gm_kind k, cp_attr *a);
 /* Re-type a column that holds no value to `t` (I64, F64, BOOL, DICT), its data sized exactly. */
 gm_status cp_attr_retype(cp_graph *G, gm_kind k, cp_attr *a, cp_type t);
+/* Widen an I64 or DICT column's data to w bytes an entry, in place (one realloc, entries moved
+** back to front): O(capacity). GM_ENOMEM leaves the column unchanged. No-op if already >= w. */
+gm_status cp_widen(cp_attr *a, unsigned w);
 /* The storage type a value goes to: I64, F64, BOOL, DICT (strings), VAL (null, array, object). */
 cp_type  cp_type_of(const gm_value *v);
 /* Row `row`'s value, payload borrowed from the store. Precondition: its bit is set. */

@@ -45,16 +45,34 @@ gm_status cp_open(gm_graph **out)
     return GM_OK;
 }
 
-static size_t cp_esz(cp_type t)
+static size_t cp_esz(cp_type t, unsigned w)
 {
     switch (t) {
-    case CP_I64: case CP_F64: case CP_STR: return 8;
-    case CP_DICT: return 4;
+    case CP_I64: case CP_DICT: return w ? w : 1;
+    case CP_F64: case CP_STR: return 8;
     case CP_BOOL: return 1;
     case CP_VAL: return sizeof(gm_value);
     case CP_EMPTY: break;
     }
     return 1;
+}
+#define cp_aesz(a) cp_esz((a)->type, (a)->w)
+
+gm_status cp_widen(cp_attr *a, unsigned w)
+{
+    unsigned ow = a->w;
+    if (w <= ow || (a->type != CP_I64 && a->type != CP_DICT)) return GM_OK;
+    size_t cap = a->data.cap;
+    if (cap > 0) {
+        void *p = gm_mem_realloc(a->data.p, cap * w);
+        if (p == NULL) return GM_ENOMEM;
+        a->data.p = p;
+        for (size_t i = cap; i-- > 0;)        /* back to front: no entry is overwritten unread */
+            if (a->type == CP_I64) cp_iput(p, w, i, cp_iget(p, ow, i));
+            else cp_uput(p, w, i, cp_uget(p, ow, i));
+    }
+    a->w = (uint8_t)w;
+    return GM_OK;
 }
 
 /* Elements the data array needs for `rows` rows. */
@@ -132,7 +150,7 @@ static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
 {
     CP_TRY(cp_buf_reserve(&a->valid, (rows + 7) / 8, 1, exact));
     if (a->type == CP_EMPTY) return GM_OK;
-    return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_esz(a->type), exact);
+    return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_aesz(a), exact);
 }
 
 gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact)
@@ -457,11 +475,11 @@ void cp_attr_drop_last(cp_graph *G, gm_kind k)
 void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
 {
     switch (a->type) {
-    case CP_I64: *out = gm_int(((const int64_t *)a->data.p)[row]); return;
+    case CP_I64: *out = gm_int(cp_iget(a->data.p, a->w, row)); return;
     case CP_F64: *out = gm_double(((const double *)a->data.p)[row]); return;
     case CP_BOOL: *out = gm_bool(cp_bit(a->data.p, row)); return;
     case CP_DICT: {
-        const gm_str *d = &((const gm_str *)a->dict.p)[((const uint32_t *)a->data.p)[row]];
+        const gm_str *d = &((const gm_str *)a->dict.p)[cp_uget(a->data.p, a->w, row)];
         *out = gm_strn(d->ptr, d->len);
         return;
     }
@@ -487,6 +505,7 @@ static gm_str cp_dict_key(const void *ctx, uint32_t code)
 
 static gm_status cp_dict_reserve(cp_attr *a, size_t nnew, size_t bytes, bool exact)
 {
+    if (a->ndict + nnew > 0) CP_TRY(cp_widen(a, cp_uwidth(a->ndict + nnew - 1)));   /* codes grow */
     CP_TRY(cp_buf_reserve(&a->dict, a->ndict + nnew, sizeof(gm_str), exact));
     if (a->nbytes + bytes > a->dbytes.cap) {
         CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + bytes, 1, exact));
@@ -518,11 +537,12 @@ static gm_status cp_to_str(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
 {
     size_t rows = cp_rows(G, k), total = 0;
     const uint8_t *valid = a->valid.p;
-    const uint32_t *codes = a->data.p;
+    const void *codes = a->data.p;
+    unsigned w = a->w;
     const gm_str *d = a->dict.p;
     for (size_t r = 0; r < rows; r++)
         if (r == row) total += len;
-        else if (cp_bit(valid, r)) total += d[codes[r]].len;
+        else if (cp_bit(valid, r)) total += d[cp_uget(codes, w, r)].len;
     cp_buf off = { NULL, 0 }, bytes = { NULL, 0 };
     if (cp_buf_reserve(&off, rows + 1, 8, true) != GM_OK) return GM_ENOMEM;
     if (cp_buf_reserve(&bytes, total, 1, true) != GM_OK) { gm_mem_free(off.p); return GM_ENOMEM; }
@@ -534,7 +554,7 @@ static gm_status cp_to_str(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
         const char *p = NULL;
         size_t n = 0;
         if (r == row) { p = s; n = len; }
-        else if (cp_bit(valid, r)) { p = d[codes[r]].ptr; n = d[codes[r]].len; }
+        else if (cp_bit(valid, r)) { p = d[cp_uget(codes, w, r)].ptr; n = d[cp_uget(codes, w, r)].len; }
         if (n > 0) memcpy(b + pos, p, n);
         pos += n;
     }
@@ -556,13 +576,13 @@ static gm_status cp_dict_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
         const gm_str *d = a->dict.p;
         for (code = 0; code < a->ndict; code++)
             if (d[code].len == len && (len == 0 || memcmp(d[code].ptr, s, len) == 0)) {
-                ((uint32_t *)a->data.p)[row] = code;
+                cp_uput(a->data.p, a->w, row, code);
                 return GM_OK;
             }
     }
     uint64_t h = gm_idx_hash(s, len);
     if (a->ndict > CP_DICT_SCAN && gm_idx_find_h(&a->didx, h, s, len, cp_dict_key, a, &code)) {
-        ((uint32_t *)a->data.p)[row] = code;
+        cp_uput(a->data.p, a->w, row, code);
         return GM_OK;
     }
     size_t nv = a->nvalid + (was ? 0 : 1);
@@ -577,7 +597,7 @@ static gm_status cp_dict_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
         return rc;
     }
     CP_TRY(cp_dict_reserve(a, 1, len, false));
-    ((uint32_t *)a->data.p)[row] = cp_dict_commit(a, h, s, len);
+    cp_uput(a->data.p, a->w, row, cp_dict_commit(a, h, s, len));
     return GM_OK;
 }
 
@@ -629,7 +649,10 @@ static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
                               bool was, bool settle)
 {
     switch (a->type) {
-    case CP_I64: ((int64_t *)a->data.p)[row] = v->as.i; return GM_OK;
+    case CP_I64:
+        CP_TRY(cp_widen(a, cp_iwidth(v->as.i)));   /* a value that does not fit: widen once */
+        cp_iput(a->data.p, a->w, row, v->as.i);
+        return GM_OK;
     case CP_F64: ((double *)a->data.p)[row] = v->as.d; return GM_OK;
     case CP_BOOL:
         if (v->as.b) cp_bit_set(a->data.p, row);
@@ -655,6 +678,7 @@ static void cp_attr_take(cp_attr *a, cp_attr *t)
 {
     cp_attr_free_data(a);
     a->type = t->type;
+    a->w = t->w;
     a->data = t->data;
     a->dict = t->dict;
     a->ndict = t->ndict;
@@ -669,7 +693,8 @@ gm_status cp_attr_retype(cp_graph *G, gm_kind k, cp_attr *a, cp_type type)
     cp_attr t;
     memset(&t, 0, sizeof t);
     t.type = type;
-    CP_TRY(cp_buf_reserve(&t.data, cp_data_need(type, cp_rows(G, k)), cp_esz(type), true));
+    t.w = 1;
+    CP_TRY(cp_buf_reserve(&t.data, cp_data_need(type, cp_rows(G, k)), cp_aesz(&t), true));
     cp_attr_take(a, &t);
     return GM_OK;
 }
@@ -681,8 +706,9 @@ static gm_status cp_retype_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, c
     cp_attr t;
     memset(&t, 0, sizeof t);
     t.type = want;
+    t.w = want == CP_I64 ? (uint8_t)cp_iwidth(v->as.i) : 1;
     size_t rows = cp_rows(G, k);
-    CP_TRY(cp_buf_reserve(&t.data, cp_data_need(want, rows), cp_esz(want), true));
+    CP_TRY(cp_buf_reserve(&t.data, cp_data_need(want, rows), cp_aesz(&t), true));
     gm_status rc = cp_data_put(G, k, &t, row, v, false, true);
     if (rc != GM_OK) {
         cp_attr_free_data(&t);
@@ -838,7 +864,7 @@ gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32
 
 static size_t cp_attr_bytes(const cp_attr *a)
 {
-    size_t n = a->namelen + 1 + a->valid.cap + a->data.cap * cp_esz(a->type) +
+    size_t n = a->namelen + 1 + a->valid.cap + a->data.cap * cp_aesz(a) +
                a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx);
     if (a->type == CP_VAL) {
         const gm_value *v = a->data.p;
