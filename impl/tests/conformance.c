@@ -4144,6 +4144,94 @@ static void t_oom_single_calls(void **state)
 
 /* ================================================================ main */
 
+/* compact only: an int column is stored at the narrowest width holding every value and widened
+** in place when a set (single or batch) does not fit; dictionary codes are 1 byte up to 256
+** distinct strings and 2 bytes past that. Views stay aliased at every width; values survive each
+** widening; the filter reads every width. */
+static unsigned compact_width(gm_graph *g, const char *key, gm_col_layout *layout)
+{
+    gm_column col;
+    memset(&col, 0, sizeof col);
+    OK(g, gm_node_column(g, key, &col));
+    assert_true(col.aliased);
+    *layout = col.layout;
+    unsigned w = col.layout == GM_COL_I64 ? 8 : col.layout == GM_COL_DICT ? 4 : col.width;
+    gm_column_release(g, &col);
+    return w;
+}
+
+static void t_compact_narrow(void **state)
+{
+    FX;
+    if (strcmp(f->backend, "compact") != 0) return;   /* the others store 8-byte ints */
+    enum { N = 1000 };
+    static gm_node hs[N];
+    static gm_value vi[N], vs[N];
+    static char strs[N][12];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "n%d", i);
+        hs[i] = add_node(g, id);
+        vi[i] = gm_int(i % 100 - 50);
+        snprintf(strs[i], sizeof strs[i], "s%d", i % 3);
+        vs[i] = gm_cstr(strs[i]);
+    }
+    gm_col_layout l;
+    OK(g, gm_node_set_batch(g, "i", hs, vi, N));
+    assert_int_equal(compact_width(g, "i", &l), 1);
+    assert_int_equal(l, GM_COL_INT);
+    assert_int_equal(CHECK_COLUMN(g, "i"), GM_COL_INT);
+    static const int64_t steps[] = { 1000, -40000, 3000000000LL, INT64_MIN };
+    static const unsigned widths[] = { 2, 4, 8, 8 };
+    for (int s = 0; s < 4; s++) {
+        gm_value v = gm_int(steps[s]);
+        OK(g, gm_node_set(g, hs[10 + s], "i", &v));
+        assert_int_equal(compact_width(g, "i", &l), widths[s]);
+        CHECK_COLUMN(g, "i");
+        for (int i = 0; i < N; i++) {
+            int64_t x;
+            OK(g, gm_node_get_int(g, hs[i], "i", &x));
+            int64_t want = (i >= 10 && i < 10 + s + 1) ? steps[i - 10] : i % 100 - 50;
+            assert_true(x == want);
+        }
+    }
+    assert_int_equal(l, GM_COL_I64);
+    /* a batch with one wide value widens once */
+    OK(g, gm_node_set_batch(g, "j", hs, vi, N - 1));
+    assert_int_equal(compact_width(g, "j", &l), 1);
+    vi[N - 1] = gm_int(70000);
+    OK(g, gm_node_set_batch(g, "j", hs + N - 2, vi + N - 2, 2));
+    assert_int_equal(compact_width(g, "j", &l), 4);
+    int64_t x;
+    OK(g, gm_node_get_int(g, hs[N - 1], "j", &x));
+    assert_true(x == 70000);
+    OK(g, gm_node_get_int(g, hs[5], "j", &x));
+    assert_true(x == -45);
+    /* the filter on a narrow column */
+    gm_list out = { 0 };
+    gm_pred p = { "i", GM_GE, gm_int(48) };
+    OK(g, gm_filter(g, &p, 1, &out));
+    size_t want = 0;
+    for (int i = 0; i < N; i++) if (i % 100 - 50 >= 48 && !(i >= 10 && i < 14)) want++;
+    assert_int_equal(out.len, want + 2);            /* + 1000 and 3000000000 */
+    gm_list_free(&out);
+    /* dictionary codes: 1 byte for 3 strings, 2 bytes past 256 */
+    OK(g, gm_node_set_batch(g, "c", hs, vs, N));
+    assert_int_equal(compact_width(g, "c", &l), 1);
+    assert_int_equal(l, GM_COL_DICT_N);
+    for (int i = 0; i < N; i++) {
+        snprintf(strs[i], sizeof strs[i], "t%d", i % 300);
+        vs[i] = gm_cstr(strs[i]);
+    }
+    OK(g, gm_node_set_batch(g, "c", hs, vs, N));
+    assert_int_equal(compact_width(g, "c", &l), 2);
+    assert_int_equal(CHECK_COLUMN(g, "c"), GM_COL_DICT_N);
+    gm_pred q = { "c", GM_EQ, gm_cstr("t299") };
+    OK(g, gm_filter(g, &q, 1, &out));
+    assert_int_equal(out.len, 3);                   /* 299, 599, 899 */
+    gm_list_free(&out);
+}
+
 static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     T(t_backend_registry),
@@ -4153,6 +4241,7 @@ static const struct CMUnitTest tests[] = {
     T(t_error_codes),
     T(t_views_allocate_nothing),
     T(t_views_alias_store),
+    T(t_compact_narrow),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),
