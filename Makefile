@@ -25,7 +25,7 @@ IGRAPH_CFLAGS := $(shell pkg-config --cflags igraph 2>/dev/null)
 IGRAPH_LIBS   := $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
 
 .PHONY: all help build test test-gcc test-clang test-asan test-valgrind test-harness \
-        scenarios scale bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 \
+        scenarios scale bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 bench-phase6 \
         bench-peers report gate callgrind massif hyperfine demo clean
 
 all: build
@@ -129,6 +129,10 @@ bench-phase2 bench-phase5: bench-phase%: build scenarios python
 
 bench-peers: build scenarios
 	@$(BENCH) --phase peers
+
+# phase 6 (issue 12, beyond the plan): the compact backend through gmbench
+bench-phase6: build scenarios
+	@$(BENCH) --phase 6
 
 bench: build scenarios python
 	@$(BENCH) --phase all

@@ -57,12 +57,13 @@ PHASES = {
     "2": {"graphmem-json-layered": GRAPHMEM_PY, "graphmem-native-layered": GRAPHMEM_PY,
           "graphmem-native-direct": GRAPHMEM_PY},
     "5": {"graphmem-zerocopy": GRAPHMEM_PY},
+    "6": {"compact": GMBENCH},         # beyond the plan (issue 12): impl/backends/compact
     "peers": {"networkx": [PYTHON, os.path.join(HERE, "peer_networkx.py")],
               "igraph": [PYTHON, os.path.join(HERE, "peer_igraph.py")],
               "igraph-c": [os.path.join(ROOT, "build", "peer_igraph_c")],
               "raw": [os.path.join(ROOT, "build", "raw_floor")]},
 }
-PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "peers"]
+PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "6", "peers"]
 
 OPERATIONS = ["load", "build", "build-single", "get", "column", "set", "batch-set", "filter",
               "neighbors", "remove"]

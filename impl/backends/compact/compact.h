@@ -87,8 +87,6 @@ typedef struct cp_graph {
     cp_buf   indeg;      /* uint32, nbound */
     cp_buf   csroff;     /* uint32, nbound + 1 */
     cp_buf   adjdst, adjedge;  /* uint32, >= ebound */
-    cp_buf   outhead, inhead;  /* uint32, nbound: newest edge at each node, or CP_NIL */
-    cp_buf   outnext, innext;  /* uint32, ebound: the next older edge on the same list */
     bool      dirty;      /* CSR out of date */
     cp_attrs attrs[2];   /* GM_KNODE, GM_KEDGE */
     cp_buf   scratch;    /* columnar (phase 3) only: the out-neighbour copy, uint32 */

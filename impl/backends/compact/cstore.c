@@ -126,10 +126,6 @@ void cp_close(gm_graph *g)
     gm_mem_free(G->csroff.p);
     gm_mem_free(G->adjdst.p);
     gm_mem_free(G->adjedge.p);
-    gm_mem_free(G->outhead.p);
-    gm_mem_free(G->inhead.p);
-    gm_mem_free(G->outnext.p);
-    gm_mem_free(G->innext.p);
     gm_mem_free(G->scratch.p);
     gm_mem_free(G);
 }
@@ -163,8 +159,6 @@ gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact
     CP_TRY(cp_buf_reserve(&G->alive, (nb + 7) / 8, 1, exact));
     CP_TRY(cp_buf_reserve(&G->indeg, nb, 4, exact));
     CP_TRY(cp_buf_reserve(&G->csroff, nb + 1, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->outhead, nb, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->inhead, nb, 4, exact));
     CP_TRY(gm_idx_reserve(&G->index, (size_t)G->index.len + count, exact, cp_id_key, G));
     for (size_t i = 0; i < G->attrs[GM_KNODE].n; i++)
         CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KNODE].a[i], nb, exact));
@@ -180,8 +174,6 @@ gm_node cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h)
     off[n + 1] = (uint32_t)G->idused;
     cp_bit_set(G->alive.p, n);
     ((uint32_t *)G->indeg.p)[n] = 0;
-    ((uint32_t *)G->outhead.p)[n] = CP_NIL;
-    ((uint32_t *)G->inhead.p)[n] = CP_NIL;
     if (!G->dirty) {
         uint32_t *co = G->csroff.p;
         co[n + 1] = co[n];
@@ -256,17 +248,21 @@ static void cp_edge_kill(cp_graph *G, gm_edge e)
     cp_rows_clear(G, GM_KEDGE, e);
 }
 
+/* Tombstones (compact.h, "edges"): n's out-edges are killed now, through the CSR segment of n
+** (O(out-degree), after a rebuild if the CSR is dirty); its in-edges die at once in the counts
+** (elive -= indeg[n]; an edge whose target is dead is not live) and are swept, attribute rows
+** cleared, by the next CSR rebuild, which walks every edge anyway. No allocation, never fails. */
 gm_status cp_node_remove(gm_graph *g, gm_node n)
 {
     cp_graph *G = CP(g);
-    const uint32_t *src = G->src.p, *on = G->outnext.p, *in = G->innext.p;
-    /* n's incidence lists: every edge ever added at n, dead ones skipped (a self-loop is on both
-    ** lists and killed once). The lists are not unlinked: an edge killed here stays, dead, on its
-    ** other end's list until that node goes too, so no far-end list is ever walked. */
-    for (uint32_t e = ((const uint32_t *)G->outhead.p)[n]; e != CP_NIL; e = on[e])
-        if (src[e] != CP_DEAD) cp_edge_kill(G, e);
-    for (uint32_t e = ((const uint32_t *)G->inhead.p)[n]; e != CP_NIL; e = in[e])
-        if (src[e] != CP_DEAD) cp_edge_kill(G, e);
+    cp_csr_ready(G);
+    const uint32_t *off = G->csroff.p, *ae = G->adjedge.p, *src = G->src.p;
+    for (uint32_t p = off[n], end = off[n + 1]; p < end; p++)
+        if (src[ae[p]] != CP_DEAD) cp_edge_kill(G, ae[p]);    /* self-loops included */
+    uint32_t *indeg = G->indeg.p;
+    G->elive -= indeg[n];                     /* the in-edges left: dead from now on */
+    if (indeg[n] > 0) G->dirty = true;        /* their sources' out-degrees changed */
+    indeg[n] = 0;
     cp_rows_clear(G, GM_KNODE, n);
     gm_idx_remove(&G->index, n, cp_id_key, G);
     cp_bit_clr(G->alive.p, n);
@@ -306,8 +302,6 @@ gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact)
     CP_TRY(cp_buf_reserve(&G->dst, eb, 4, exact));
     CP_TRY(cp_buf_reserve(&G->adjdst, eb, 4, exact));
     CP_TRY(cp_buf_reserve(&G->adjedge, eb, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->outnext, eb, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->innext, eb, 4, exact));
     for (size_t i = 0; i < G->attrs[GM_KEDGE].n; i++)
         CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KEDGE].a[i], eb, exact));
     return GM_OK;
@@ -319,11 +313,6 @@ gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
     ((uint32_t *)G->src.p)[e] = s;
     ((uint32_t *)G->dst.p)[e] = d;
     ((uint32_t *)G->indeg.p)[d]++;
-    uint32_t *oh = G->outhead.p, *ih = G->inhead.p;   /* pushed on both incidence lists, O(1) */
-    ((uint32_t *)G->outnext.p)[e] = oh[s];
-    oh[s] = e;
-    ((uint32_t *)G->innext.p)[e] = ih[d];
-    ih[d] = e;
     G->ebound++;
     G->elive++;
     G->dirty = true;
@@ -357,7 +346,8 @@ gm_status cp_edge_ends(gm_graph *g, gm_edge e, gm_node *src, gm_node *dst)
 bool cp_edge_live(const gm_graph *g, gm_edge e)
 {
     const cp_graph *G = (const cp_graph *)g;
-    return e < G->ebound && ((const uint32_t *)G->src.p)[e] != CP_DEAD;
+    return e < G->ebound && ((const uint32_t *)G->src.p)[e] != CP_DEAD &&
+           cp_bit(G->alive.p, ((const uint32_t *)G->dst.p)[e]);
 }
 
 size_t cp_edge_count(const gm_graph *g) { return ((const cp_graph *)g)->elive; }
@@ -366,9 +356,10 @@ size_t cp_edge_bound(const gm_graph *g) { return ((const cp_graph *)g)->ebound; 
 gm_status cp_edge_next(gm_graph *g, gm_edge *it)
 {
     cp_graph *G = CP(g);
-    const uint32_t *src = G->src.p;
+    const uint32_t *src = G->src.p, *dst = G->dst.p;
+    const uint8_t *alive = G->alive.p;
     for (size_t e = *it == GM_NONE ? 0 : (size_t)*it + 1; e < G->ebound; e++)
-        if (src[e] != CP_DEAD) { *it = (gm_edge)e; return GM_OK; }
+        if (src[e] != CP_DEAD && cp_bit(alive, dst[e])) { *it = (gm_edge)e; return GM_OK; }
     return GM_END;
 }
 
@@ -376,10 +367,17 @@ void cp_csr_ready(cp_graph *G)
 {
     if (!G->dirty) return;
     size_t nb = G->nbound, eb = G->ebound;
-    uint32_t *off = G->csroff.p, *ad = G->adjdst.p, *ae = G->adjedge.p;
-    const uint32_t *src = G->src.p, *dst = G->dst.p;
+    uint32_t *off = G->csroff.p, *ad = G->adjdst.p, *ae = G->adjedge.p, *src = G->src.p;
+    const uint32_t *dst = G->dst.p;
+    const uint8_t *alive = G->alive.p;
     G->dirty = false;
     if (nb == 0) return;
+    /* sweep the tombstones: an edge into a removed node is dead (already out of elive) */
+    for (size_t e = 0; e < eb; e++)
+        if (src[e] != CP_DEAD && !cp_bit(alive, dst[e])) {
+            src[e] = CP_DEAD;
+            cp_rows_clear(G, GM_KEDGE, e);
+        }
     /* Stable counting sort in place: count into off[s+1], prefix-sum to segment ends, place edges
     ** from the last handle down (so each segment ends up in increasing handle order), which
     ** leaves off[s+1] = start of s; shift by one. */
@@ -882,7 +880,6 @@ gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
     fn(ud, "nodes", G->alive.cap);
     fn(ud, "edges", (G->src.cap + G->dst.cap) * 4);
     fn(ud, "adjacency", (G->csroff.cap + G->adjdst.cap + G->adjedge.cap + G->indeg.cap) * 4);
-    fn(ud, "incidence", (G->outhead.cap + G->inhead.cap + G->outnext.cap + G->innext.cap) * 4);
     fn(ud, "scratch", G->scratch.cap * 4);
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < G->attrs[k].n; i++) {
