@@ -87,6 +87,7 @@ typedef struct cp_graph {
     cp_buf   indeg;      /* uint32, nbound */
     cp_buf   csroff;     /* uint32, nbound + 1 */
     cp_buf   adjdst, adjedge;  /* uint32, >= ebound */
+    bool      missing;    /* edges were added since the last rebuild (dirty too) */
     bool      dirty;      /* CSR out of date */
     cp_attrs attrs[2];   /* GM_KNODE, GM_KEDGE */
     cp_buf   scratch;    /* columnar (phase 3) only: the out-neighbour copy, uint32 */

@@ -174,7 +174,7 @@ gm_node cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h)
     off[n + 1] = (uint32_t)G->idused;
     cp_bit_set(G->alive.p, n);
     ((uint32_t *)G->indeg.p)[n] = 0;
-    if (!G->dirty) {
+    if (!G->missing) {                        /* the CSR holds every edge: n's segment is empty */
         uint32_t *co = G->csroff.p;
         co[n + 1] = co[n];
     }
@@ -255,10 +255,14 @@ static void cp_edge_kill(cp_graph *G, gm_edge e)
 gm_status cp_node_remove(gm_graph *g, gm_node n)
 {
     cp_graph *G = CP(g);
-    cp_csr_ready(G);
-    const uint32_t *off = G->csroff.p, *ae = G->adjedge.p, *src = G->src.p;
-    for (uint32_t p = off[n], end = off[n + 1]; p < end; p++)
-        if (src[ae[p]] != CP_DEAD) cp_edge_kill(G, ae[p]);    /* self-loops included */
+    if (G->missing) cp_csr_ready(G);          /* only a CSR missing edges is rebuilt: one with dead
+                                              ** entries still lists every live out-edge of n */
+    const uint32_t *off = G->csroff.p, *ae = G->adjedge.p, *src = G->src.p, *dst = G->dst.p;
+    const uint8_t *alive = G->alive.p;
+    for (uint32_t p = off[n], end = off[n + 1]; p < end; p++) {
+        uint32_t e = ae[p];
+        if (src[e] != CP_DEAD && cp_bit(alive, dst[e])) cp_edge_kill(G, e);   /* self-loops too */
+    }
     uint32_t *indeg = G->indeg.p;
     G->elive -= indeg[n];                     /* the in-edges left: dead from now on */
     if (indeg[n] > 0) G->dirty = true;        /* their sources' out-degrees changed */
@@ -315,7 +319,7 @@ gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
     ((uint32_t *)G->indeg.p)[d]++;
     G->ebound++;
     G->elive++;
-    G->dirty = true;
+    G->dirty = G->missing = true;
     return e;
 }
 
@@ -370,7 +374,7 @@ void cp_csr_ready(cp_graph *G)
     uint32_t *off = G->csroff.p, *ad = G->adjdst.p, *ae = G->adjedge.p, *src = G->src.p;
     const uint32_t *dst = G->dst.p;
     const uint8_t *alive = G->alive.p;
-    G->dirty = false;
+    G->dirty = G->missing = false;
     if (nb == 0) return;
     /* sweep the tombstones: an edge into a removed node is dead (already out of elive) */
     for (size_t e = 0; e < eb; e++)
