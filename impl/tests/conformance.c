@@ -4232,6 +4232,81 @@ static void t_compact_narrow(void **state)
     gm_list_free(&out);
 }
 
+/* Every backend; on compact: arrays whose items share a type live in list columns (offsets + bytes); reads
+** decode them, overwrites shift, a list of another kind turns the column into tagged values, a
+** value read from the column can be set back into it (single and batch), views copy. */
+static void t_compact_lists(void **state)
+{
+    FX;
+    enum { N = 40 };
+    gm_node hs[N];
+    static gm_value items[N][4], model[N];
+    static char strs[N][4][16];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "l%d", i);
+        hs[i] = add_node(g, id);
+        size_t n = (size_t)(i % 4);
+        for (size_t j = 0; j < n; j++) {
+            snprintf(strs[i][j], sizeof strs[i][j], "s%d-%zu", i, j);
+            items[i][j] = gm_cstr(strs[i][j]);
+        }
+        model[i] = varr(items[i], n);
+        OK(g, gm_node_set(g, hs[i], "ls", &model[i]));
+    }
+    for (int i = 0; i < N; i++) {
+        gm_value v;
+        OK(g, gm_node_get(g, hs[i], "ls", &v));
+        ASSERT_VEQ(&v, &model[i]);
+    }
+    CHECK_COLUMN(g, "ls");
+    /* a longer list in the middle shifts the rows after it */
+    gm_value three[3] = { gm_cstr("x"), gm_cstr(""), gm_cstr("a longer string item") };
+    model[5] = varr(three, 3);
+    OK(g, gm_node_set(g, hs[5], "ls", &model[5]));
+    /* a value read from the column, set into another row (its items are the column's own) */
+    gm_value v;
+    OK(g, gm_node_get(g, hs[7], "ls", &v));
+    OK(g, gm_node_set(g, hs[9], "ls", &v));
+    model[9] = model[7];
+    OK(g, gm_node_get(g, hs[3], "ls", &v));
+    gm_node two[2] = { hs[10], hs[11] };
+    gm_value vv[2] = { v, v };
+    OK(g, gm_node_set_batch(g, "ls", two, vv, 2));
+    model[10] = model[11] = model[3];
+    for (int i = 0; i < N; i++) {
+        OK(g, gm_node_get(g, hs[i], "ls", &v));
+        ASSERT_VEQ(&v, &model[i]);
+    }
+    CHECK_COLUMN(g, "ls");
+    gm_list out = { 0 };
+    gm_pred p = { "ls", GM_NE, gm_int(1) };
+    OK(g, gm_filter(g, &p, 1, &out));
+    assert_int_equal(out.len, N);
+    gm_list_free(&out);
+    /* ints and doubles; then a list of another kind: tagged values, everything kept */
+    gm_value ni[3] = { gm_int(INT64_MIN), gm_int(0), gm_int(7) }, nd[2] = { gm_double(-0.0), gm_double(2.5) };
+    gm_value li = varr(ni, 3), ld = varr(nd, 2), le = varr(NULL, 0);
+    OK(g, gm_node_set(g, hs[0], "li", &le));
+    OK(g, gm_node_set(g, hs[1], "li", &li));
+    OK(g, gm_node_set(g, hs[2], "ld", &ld));
+    OK(g, gm_node_get(g, hs[1], "li", &v));
+    ASSERT_VEQ(&v, &li);
+    OK(g, gm_node_get(g, hs[2], "ld", &v));
+    ASSERT_VEQ(&v, &ld);
+    OK(g, gm_node_set(g, hs[3], "li", &model[3]));       /* list<str> into list<int> */
+    OK(g, gm_node_get(g, hs[1], "li", &v));
+    ASSERT_VEQ(&v, &li);
+    OK(g, gm_node_get(g, hs[3], "li", &v));
+    ASSERT_VEQ(&v, &model[3]);
+    OK(g, gm_node_get(g, hs[0], "li", &v));
+    ASSERT_VEQ(&v, &le);
+    assert_int_equal(CHECK_COLUMN(g, "li"), GM_COL_VALUES);
+    OK(g, gm_node_remove(g, hs[5]));
+    OK(g, gm_node_unset(g, hs[6], "ls"));
+    CHECK_COLUMN(g, "ls");
+}
+
 static const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     T(t_backend_registry),
@@ -4242,6 +4317,7 @@ static const struct CMUnitTest tests[] = {
     T(t_views_allocate_nothing),
     T(t_views_alias_store),
     T(t_compact_narrow),
+    T(t_compact_lists),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),

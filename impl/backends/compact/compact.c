@@ -78,6 +78,35 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
         out->bytes = a->dbytes.p ? (const char *)a->dbytes.p : "";
         break;
     case CP_VAL: out->layout = GM_COL_VALUES; out->values = a->data.p; break;
+    case CP_LIST: {
+        /* no tagged values to alias: one block of rows values + every row's items, decoded
+        ** (strings point into the store), aliased = false, freed by gm_column_release */
+        const uint8_t *valid = a->valid.p;
+        size_t items = 0;
+        gm_value v;
+        for (size_t r = 0; r < rows; r++)
+            if (cp_bit(valid, r)) { cp_row_value(a, r, &v); items += v.as.a.len; }
+        gm_value *blk = gm_mem_alloc((rows + items) * sizeof *blk);
+        if (blk == NULL) {
+            memset(out, 0, sizeof *out);
+            return gm_fail(g, GM_ENOMEM, "out of memory decoding list column '%s'", key);
+        }
+        gm_value *it = blk + rows;
+        for (size_t r = 0; r < rows; r++) {
+            blk[r] = gm_null();
+            if (!cp_bit(valid, r)) continue;
+            size_t n = cp_list_row(a, r, it);
+            blk[r].type = GM_ARRAY;
+            blk[r].as.a.items = n > 0 ? it : NULL;
+            blk[r].as.a.len = n;
+            it += n;
+        }
+        out->layout = GM_COL_VALUES;
+        out->values = blk;
+        out->aliased = false;
+        out->priv = blk;
+        break;
+    }
     case CP_EMPTY: break;
     }
     return GM_OK;

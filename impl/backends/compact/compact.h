@@ -51,7 +51,7 @@
 #define CP_NIL        UINT32_MAX   /* end of an incidence list */
 #define CP_DICT_SMALL 64           /* a string dictionary up to this size is always kept */
 
-typedef enum cp_type { CP_EMPTY = 0, CP_I64, CP_F64, CP_BOOL, CP_DICT, CP_STR, CP_VAL } cp_type;
+typedef enum cp_type { CP_EMPTY = 0, CP_I64, CP_F64, CP_BOOL, CP_DICT, CP_STR, CP_VAL, CP_LIST } cp_type;
 
 typedef struct cp_buf { void *p; size_t cap; } cp_buf;   /* cap in elements */
 
@@ -60,6 +60,9 @@ typedef struct cp_attr {
     size_t   namelen;
     cp_type type;
     uint8_t  w;           /* I64: bytes per value (1, 2, 4, 8); DICT: bytes per code (1, 2, 4) */
+    uint8_t  lkind;       /* LIST: the items' gm_type (GM_INT, GM_DOUBLE, GM_STRING), or GM_NULL
+                          ** while every stored list is empty */
+    cp_buf   items;       /* LIST: gm_value scratch a read decodes one row's items into */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
     cp_buf  data;        /* I64/F64: 8 bytes a row; BOOL: bitmap bytes; DICT: uint32 codes;
@@ -218,6 +221,8 @@ gm_status cp_widen(cp_attr *a, unsigned w);
 cp_type  cp_type_of(const gm_value *v);
 /* Row `row`'s value, payload borrowed from the store. Precondition: its bit is set. */
 void      cp_row_value(const cp_attr *a, size_t row, gm_value *out);
+/* LIST: decode row's items into it[] (room for them); returns how many. */
+size_t    cp_list_row(const cp_attr *a, size_t row, gm_value *it);
 /* STR: write offsets up to `rows` so offsets[0..rows] are all exact (no allocation). */
 void      cp_str_finalize(cp_attr *a, size_t rows);
 /* STR: put one string (reserving bytes itself; batches pre-reserve). */

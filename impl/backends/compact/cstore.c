@@ -49,7 +49,7 @@ static size_t cp_esz(cp_type t, unsigned w)
 {
     switch (t) {
     case CP_I64: case CP_DICT: return w ? w : 1;
-    case CP_F64: case CP_STR: return 8;
+    case CP_F64: case CP_STR: case CP_LIST: return 8;
     case CP_BOOL: return 1;
     case CP_VAL: return sizeof(gm_value);
     case CP_EMPTY: break;
@@ -80,7 +80,7 @@ static size_t cp_data_need(cp_type t, size_t rows)
 {
     switch (t) {
     case CP_BOOL: return (rows + 7) / 8;
-    case CP_STR: return rows + 1;
+    case CP_STR: case CP_LIST: return rows + 1;
     case CP_EMPTY: return 0;
     default: return rows;
     }
@@ -96,10 +96,12 @@ static void cp_attr_free_data(cp_attr *a)
     gm_mem_free(a->data.p);
     gm_mem_free(a->dict.p);
     gm_mem_free(a->dbytes.p);
+    gm_mem_free(a->items.p);
     gm_idx_free(&a->didx);
-    a->data.p = a->dict.p = a->dbytes.p = NULL;
-    a->data.cap = a->dict.cap = a->dbytes.cap = 0;
+    a->data.p = a->dict.p = a->dbytes.p = a->items.p = NULL;
+    a->data.cap = a->dict.cap = a->dbytes.cap = a->items.cap = 0;
     a->ndict = a->nbytes = a->hi = 0;
+    a->lkind = 0;
 }
 
 static void cp_attr_free(cp_attr *a)
@@ -417,6 +419,64 @@ gm_status cp_in_degree(gm_graph *g, gm_node n, size_t *out)
 
 /* ---------------------------------------------------------------- attribute columns */
 
+/* -- list columns: a row is bytes in dbytes (offsets as STR): list<int> / list<f64> are the
+** items as int64 / double, back to back; list<str> is a uint32 count, then per item a uint32
+** length and the bytes. An empty list is 0 bytes, whatever the kind. -- */
+#define CP_NOKIND 0xFF
+
+/* The items' common type (GM_INT, GM_DOUBLE, GM_STRING), GM_NULL for an empty list, CP_NOKIND
+** when they are mixed or of another type. */
+static unsigned cp_list_kind(const gm_value *v)
+{
+    size_t n = v->as.a.len;
+    if (n == 0) return GM_NULL;
+    gm_type t = v->as.a.items[0].type;
+    if (t != GM_INT && t != GM_DOUBLE && t != GM_STRING) return CP_NOKIND;
+    for (size_t i = 1; i < n; i++)
+        if (v->as.a.items[i].type != t) return CP_NOKIND;
+    return t;
+}
+
+static size_t cp_list_bytes(const gm_value *v)
+{
+    size_t n = v->as.a.len, b = 0;
+    if (n == 0) return 0;
+    if (v->as.a.items[0].type != GM_STRING) return n * 8;
+    b = 4;
+    for (size_t i = 0; i < n; i++) b += 4 + v->as.a.items[i].as.s.len;
+    return b;
+}
+
+static void cp_list_encode(char *p, const gm_value *v)
+{
+    size_t n = v->as.a.len;
+    if (n == 0) return;
+    const gm_value *it = v->as.a.items;
+    if (it[0].type == GM_INT) for (size_t i = 0; i < n; i++) memcpy(p + 8 * i, &it[i].as.i, 8);
+    else if (it[0].type == GM_DOUBLE) for (size_t i = 0; i < n; i++) memcpy(p + 8 * i, &it[i].as.d, 8);
+    else {
+        uint32_t c = (uint32_t)n;
+        memcpy(p, &c, 4);
+        p += 4;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t l = (uint32_t)it[i].as.s.len;
+            memcpy(p, &l, 4);
+            if (l > 0) memcpy(p + 4, it[i].as.s.ptr, l);
+            p += 4 + l;
+        }
+    }
+}
+
+/* Items of a row: its byte length decides n for numbers; strings carry their count. */
+static size_t cp_list_count(const cp_attr *a, const char *p, size_t len)
+{
+    if (len == 0) return 0;
+    if (a->lkind != GM_STRING) return len / 8;
+    uint32_t c;
+    memcpy(&c, p, 4);
+    return c;
+}
+
 cp_type cp_type_of(const gm_value *v)
 {
     switch (v->type) {
@@ -424,6 +484,7 @@ cp_type cp_type_of(const gm_value *v)
     case GM_DOUBLE: return CP_F64;
     case GM_BOOL: return CP_BOOL;
     case GM_STRING: return CP_DICT;
+    case GM_ARRAY: return cp_list_kind(v) != CP_NOKIND ? CP_LIST : CP_VAL;
     default: return CP_VAL;
     }
 }
@@ -493,9 +554,42 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
         return;
     }
     case CP_VAL: *out = ((const gm_value *)a->data.p)[row]; return;
+    case CP_LIST: {
+        /* decoded into the column's scratch, reserved by the puts for the longest list: the
+        ** items are borrowed until the next read of this column (no allocation here) */
+        size_t n = cp_list_row(a, row, a->items.p);
+        out->type = GM_ARRAY;
+        out->as.a.items = n > 0 ? a->items.p : NULL;
+        out->as.a.len = n;
+        return;
+    }
     case CP_EMPTY: break;
     }
     *out = gm_null();
+}
+
+size_t cp_list_row(const cp_attr *a, size_t row, gm_value *it)
+{
+    {
+        const uint64_t *off = a->data.p;
+        const char *b = a->dbytes.p ? (const char *)a->dbytes.p : "";
+        const char *p = b;
+        size_t len = 0;
+        if (row < a->hi) { p = b + off[row]; len = (size_t)(off[row + 1] - off[row]); }
+        size_t n = cp_list_count(a, p, len);
+        if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) { int64_t x; memcpy(&x, p + 8 * i, 8); it[i] = gm_int(x); }
+        else if (a->lkind == GM_DOUBLE) for (size_t i = 0; i < n; i++) { double x; memcpy(&x, p + 8 * i, 8); it[i] = gm_double(x); }
+        else if (n > 0) {
+            p += 4;
+            for (size_t i = 0; i < n; i++) {
+                uint32_t l;
+                memcpy(&l, p, 4);
+                it[i] = gm_strn(p + 4, l);
+                p += 4 + l;
+            }
+        }
+        return n;
+    }
 }
 
 /* -- dictionary strings: entries are back to back in dbytes, in code order -- */
@@ -603,6 +697,57 @@ static gm_status cp_dict_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
     return GM_OK;
 }
 
+/* Make row's bytes `len` long (append in build order, or shift the rows after it) and return
+** where they go in *dst. GM_ENOMEM leaves the column unchanged. */
+static gm_status cp_slot(cp_attr *a, size_t row, size_t len, char **dst)
+{
+    uint64_t *off = a->data.p;
+    if (row >= a->hi) {
+        CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len, 1, false));
+        off = a->data.p;
+        for (size_t i = a->hi + 1; i <= row; i++) off[i] = a->nbytes;
+        *dst = a->dbytes.p ? (char *)a->dbytes.p + a->nbytes : NULL;   /* NULL: len is 0 */
+        a->nbytes += len;
+        off[row + 1] = a->nbytes;
+        a->hi = row + 1;
+        return GM_OK;
+    }
+    size_t old = (size_t)(off[row + 1] - off[row]);
+    if (len > old) CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len - old, 1, false));
+    char *b = a->dbytes.p;
+    size_t tail = a->nbytes - (size_t)off[row + 1];
+    if (len != old) {
+        if (tail > 0) memmove(b + off[row] + len, b + off[row + 1], tail);
+        uint64_t delta = (uint64_t)len - (uint64_t)old;
+        for (size_t i = row + 1; i <= a->hi; i++) off[i] += delta;
+        a->nbytes = a->nbytes + len - old;
+    }
+    *dst = b ? b + off[row] : NULL;
+    return GM_OK;
+}
+
+static bool cp_value_in(const cp_buf *b, const gm_value *v);
+
+/* Store list v (kind checked by the caller) at row: scratch for its items first, then bytes. */
+static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
+{
+    uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
+    uintptr_t x = (uintptr_t)v->as.a.items;
+    if ((a->items.p != NULL && v->as.a.len > 0 && x >= lo && x < hi) || cp_value_in(&a->dbytes, v)) {
+        gm_value c;                           /* read from this column: it moves below, copy it */
+        CP_TRY(gm_value_copy(&c, v));
+        gm_status rc = cp_list_put(a, row, &c);
+        gm_value_free(&c);
+        return rc;
+    }
+    CP_TRY(cp_buf_reserve(&a->items, v->as.a.len, sizeof(gm_value), false));
+    char *dst;
+    CP_TRY(cp_slot(a, row, cp_list_bytes(v), &dst));
+    cp_list_encode(dst, v);
+    if (v->as.a.len > 0) a->lkind = (uint8_t)v->as.a.items[0].type;
+    return GM_OK;
+}
+
 gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
 {
     if (cp_inside(&a->dbytes, s)) {          /* our own bytes move below: copy them first */
@@ -641,7 +786,7 @@ gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
 void cp_str_finalize(cp_attr *a, size_t rows)
 {
     uint64_t *off = a->data.p;
-    if (a->type != CP_STR || a->hi >= rows) return;
+    if ((a->type != CP_STR && a->type != CP_LIST) || a->hi >= rows) return;
     for (size_t i = a->hi + 1; i <= rows; i++) off[i] = a->nbytes;
     a->hi = rows;
 }
@@ -662,6 +807,7 @@ static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
         return GM_OK;
     case CP_DICT: return cp_dict_put(G, k, a, row, v->as.s.ptr, v->as.s.len, was, settle);
     case CP_STR: return cp_str_put(a, row, v->as.s.ptr, v->as.s.len);
+    case CP_LIST: return cp_list_put(a, row, v);
     case CP_VAL: {
         gm_value c;
         CP_TRY(gm_value_copy(&c, v));        /* copy first: v may borrow from this very row */
@@ -688,6 +834,8 @@ static void cp_attr_take(cp_attr *a, cp_attr *t)
     a->nbytes = t->nbytes;
     a->didx = t->didx;
     a->hi = t->hi;
+    a->lkind = t->lkind;
+    a->items = t->items;
 }
 
 gm_status cp_attr_retype(cp_graph *G, gm_kind k, cp_attr *a, cp_type type)
@@ -750,6 +898,10 @@ gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm
     cp_type want = cp_type_of(v);
     bool was = cp_bit(a->valid.p, row);
     gm_status rc;
+    if (a->type == CP_LIST && want == CP_LIST && a->lkind != GM_NULL) {
+        unsigned kind = cp_list_kind(v);
+        if (kind != GM_NULL && kind != a->lkind) want = CP_VAL;   /* list<int> meets list<str> */
+    }
     if (a->type == CP_VAL || cp_same(a->type, want)) rc = cp_data_put(G, k, a, row, v, was, settle);
     else if (a->nvalid == 0 || (a->nvalid == 1 && was)) rc = cp_retype_put(G, k, a, row, v, want);
     else rc = cp_to_val(G, k, a, row, v);
@@ -827,9 +979,13 @@ static bool cp_value_in(const cp_buf *b, const gm_value *v)
 bool cp_batch_borrows(const cp_attr *a, const gm_value *vals, size_t count)
 {
     if (a == NULL) return false;              /* a new column holds nothing yet */
-    if (a->type == CP_DICT || a->type == CP_STR) {
-        for (size_t i = 0; i < count; i++)
+    if (a->type == CP_DICT || a->type == CP_STR || a->type == CP_LIST) {
+        uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
+        for (size_t i = 0; i < count; i++) {
             if (cp_value_in(&a->dbytes, &vals[i])) return true;
+            uintptr_t x = (uintptr_t)vals[i].as.a.items;
+            if (vals[i].type == GM_ARRAY && a->items.p != NULL && x >= lo && x < hi) return true;
+        }
         return false;
     }
     if (a->type != CP_VAL) return false;
@@ -867,7 +1023,8 @@ gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32
 static size_t cp_attr_bytes(const cp_attr *a)
 {
     size_t n = a->namelen + 1 + a->valid.cap + a->data.cap * cp_aesz(a) +
-               a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx);
+               a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
+               a->items.cap * sizeof(gm_value);
     if (a->type == CP_VAL) {
         const gm_value *v = a->data.p;
         for (size_t i = 0; i < a->data.cap; i++) n += gm_value_payload_bytes(&v[i]);
