@@ -1,15 +1,18 @@
 /*
-** zerocopy.c: the `zerocopy` backend, phase 4 of the redesign: the columnar store of store.h
-** plus the access paths that allocate nothing per value.
+** compact.c: the `compact` backend, phase 6 (compact.h says what it stores and why). Its access
+** paths are zerocopy's (backends/columnar/zerocopy.c), extended to the narrow layouts:
 **   - Column views alias the store (aliased = true): i64/f64/bits/codes+dict/offsets+bytes/values
 **     and the validity bitmap are the store's own arrays. A view allocates nothing, except for a
 **     key no node ever had (a zeroed bitmap is materialised: aliased = false).
+**     Narrow ints and codes are GM_COL_INT / GM_COL_DICT_N (`packed` + `width`), still aliased;
+**     a list column is the one layout decoded into a block for the view (aliased = false).
 **   - Out-neighbours are a view into the CSR arrays (nodes = adjdst + off[n], edges = adjedge +
 **     off[n]); a dirty CSR is rebuilt in place first, without allocating.
 **   - Batch slots size every array once: node_add_batch (arena, offsets, bitmaps, index, columns),
 **     edge_add_batch (edge arrays, adjacency, edge columns), attr_set_batch (one typed loop, no
 **     per-value allocation for int/double/bool and dictionary hits).
-**   - The filter scans the columns directly (typed comparisons on int64/double, one precomputed
+**   - The filter scans the columns directly (typed comparisons on int8..int64/double, one loop
+**     per stored width; one precomputed
 **     answer per dictionary code or bool value) and ANDs the predicates into one bitmap.
 */
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
-** store.c: the columnar graph store (store.h) and the slots both columnar backends share:
-** nodes, edges, CSR adjacency, typed attribute columns, accounting.
+** cstore.c: the compact store (compact.h): a copy of the columnar store (backends/columnar/
+** store.c) with narrow integers and codes, list columns and tombstone node removal.
 **
 ** Not here: how the store is READ in bulk (column views, neighbour lists, filters) and batch
 ** building; columnar.c (phase 3: copies, generic row-at-a-time paths) and zerocopy.c (phase 4:
