@@ -130,8 +130,8 @@ bench-phase2 bench-phase5: bench-phase%: build scenarios python
 bench-peers: build scenarios
 	@$(BENCH) --phase peers
 
-# phase 6 (issue 12, beyond the plan): the compact backend through gmbench
-bench-phase6: build scenarios
+# phase 6 (issue 12, beyond the plan): the compact backend through gmbench and the binding
+bench-phase6: build scenarios python
 	@$(BENCH) --phase 6
 
 bench: build scenarios python
