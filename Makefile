@@ -35,7 +35,7 @@ help:
 	@echo "make test             conformance suite: gcc, clang, ASan+UBSan, valgrind; harness tests"
 	@echo "make scenarios        generate the shipped scenarios into $(SCEN_DIR)"
 	@echo "make scale            every system over 1K..10M nodes (SCALE_MAX=10k, QUICK=1: short forms)"
-	@echo "make bench-phaseN     measure phase N (0 json, 1 native, 3 columnar, 4 zerocopy) into results.csv"
+	@echo "make bench-phaseN     measure phase N (0 json, 1 native, 3 columnar, 4 zerocopy, 6 compact) into results.csv"
 	@echo "make bench-peers      measure networkx, python-igraph, igraph C and the raw floor"
 	@echo "make bench            everything above (QUICK=1 for a short run, SCENARIO=dir for one scenario)"
 	@echo "make report           render results.csv into reports/REPORT.md and SVG charts"
