@@ -4302,9 +4302,26 @@ static void t_compact_lists(void **state)
     OK(g, gm_node_get(g, hs[0], "li", &v));
     ASSERT_VEQ(&v, &le);
     assert_int_equal(CHECK_COLUMN(g, "li"), GM_COL_VALUES);
+    /* list<int> items widen with the values (compact: 1 -> 2 -> 8 bytes), every row kept */
+    static gm_value wi[N][2], wl[N];
+    for (int i = 0; i < N; i++) {
+        wi[i][0] = gm_int(i - 20);
+        wi[i][1] = gm_int(i % 2 ? 3 : -3);
+        wl[i] = varr(wi[i], (size_t)(i % 3));
+        OK(g, gm_node_set(g, hs[i], "lw", &wl[i]));
+    }
+    wi[4][0] = gm_int(1000);
+    OK(g, gm_node_set(g, hs[4], "lw", &wl[4]));
+    wi[8][0] = gm_int(INT64_MAX);
+    OK(g, gm_node_set(g, hs[8], "lw", &wl[8]));
+    for (int i = 0; i < N; i++) {
+        OK(g, gm_node_get(g, hs[i], "lw", &v));
+        ASSERT_VEQ(&v, &wl[i]);
+    }
     OK(g, gm_node_remove(g, hs[5]));
     OK(g, gm_node_unset(g, hs[6], "ls"));
     CHECK_COLUMN(g, "ls");
+    CHECK_COLUMN(g, "lw");
 }
 
 static const struct CMUnitTest tests[] = {

@@ -437,22 +437,42 @@ static unsigned cp_list_kind(const gm_value *v)
     return t;
 }
 
-static size_t cp_list_bytes(const gm_value *v)
+/* list<int> items are stored at the column's width w (1, 2, 4, 8), as integer columns. */
+static size_t cp_list_bytes(const gm_value *v, unsigned w)
 {
     size_t n = v->as.a.len, b = 0;
     if (n == 0) return 0;
+    if (v->as.a.items[0].type == GM_INT) return n * w;
     if (v->as.a.items[0].type != GM_STRING) return n * 8;
     b = 4;
     for (size_t i = 0; i < n; i++) b += 4 + v->as.a.items[i].as.s.len;
     return b;
 }
 
-static void cp_list_encode(char *p, const gm_value *v)
+static void cp_list_iput(char *p, unsigned w, int64_t x)
+{
+    if (w == 1) { int8_t y = (int8_t)x; memcpy(p, &y, 1); }
+    else if (w == 2) { int16_t y = (int16_t)x; memcpy(p, &y, 2); }
+    else if (w == 4) { int32_t y = (int32_t)x; memcpy(p, &y, 4); }
+    else memcpy(p, &x, 8);
+}
+
+static int64_t cp_list_iget(const char *p, unsigned w)
+{
+    if (w == 1) { int8_t y; memcpy(&y, p, 1); return y; }
+    if (w == 2) { int16_t y; memcpy(&y, p, 2); return y; }
+    if (w == 4) { int32_t y; memcpy(&y, p, 4); return y; }
+    int64_t y;
+    memcpy(&y, p, 8);
+    return y;
+}
+
+static void cp_list_encode(char *p, const gm_value *v, unsigned w)
 {
     size_t n = v->as.a.len;
     if (n == 0) return;
     const gm_value *it = v->as.a.items;
-    if (it[0].type == GM_INT) for (size_t i = 0; i < n; i++) memcpy(p + 8 * i, &it[i].as.i, 8);
+    if (it[0].type == GM_INT) for (size_t i = 0; i < n; i++) cp_list_iput(p + w * i, w, it[i].as.i);
     else if (it[0].type == GM_DOUBLE) for (size_t i = 0; i < n; i++) memcpy(p + 8 * i, &it[i].as.d, 8);
     else {
         uint32_t c = (uint32_t)n;
@@ -471,6 +491,7 @@ static void cp_list_encode(char *p, const gm_value *v)
 static size_t cp_list_count(const cp_attr *a, const char *p, size_t len)
 {
     if (len == 0) return 0;
+    if (a->lkind == GM_INT) return len / a->w;
     if (a->lkind != GM_STRING) return len / 8;
     uint32_t c;
     memcpy(&c, p, 4);
@@ -577,7 +598,7 @@ size_t cp_list_row(const cp_attr *a, size_t row, gm_value *it)
         size_t len = 0;
         if (row < a->hi) { p = b + off[row]; len = (size_t)(off[row + 1] - off[row]); }
         size_t n = cp_list_count(a, p, len);
-        if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) { int64_t x; memcpy(&x, p + 8 * i, 8); it[i] = gm_int(x); }
+        if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) it[i] = gm_int(cp_list_iget(p + (size_t)a->w * i, a->w));
         else if (a->lkind == GM_DOUBLE) for (size_t i = 0; i < n; i++) { double x; memcpy(&x, p + 8 * i, 8); it[i] = gm_double(x); }
         else if (n > 0) {
             p += 4;
@@ -728,6 +749,34 @@ static gm_status cp_slot(cp_attr *a, size_t row, size_t len, char **dst)
 
 static bool cp_value_in(const cp_buf *b, const gm_value *v);
 
+/* list<int>: re-encode every row at w bytes an item into a new arena (offsets rewritten in
+** place): O(rows + bytes), once per widening, at most 3 per column. GM_ENOMEM: unchanged. */
+static gm_status cp_list_widen(cp_attr *a, unsigned w)
+{
+    unsigned ow = a->w ? a->w : 1;
+    if (w <= ow) { a->w = (uint8_t)ow; return GM_OK; }
+    if (a->lkind != GM_INT || a->nbytes == 0) { a->w = (uint8_t)w; return GM_OK; }
+    size_t total = a->nbytes / ow * w;
+    cp_buf nb = { NULL, 0 };
+    CP_TRY(cp_buf_reserve(&nb, total, 1, false));
+    uint64_t *off = a->data.p;
+    const char *src = a->dbytes.p;
+    char *dst = nb.p;
+    size_t pos = 0;
+    for (size_t r = 0; r < a->hi; r++) {
+        size_t n = (size_t)(off[r + 1] - off[r]) / ow;
+        for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + off[r] + i * ow, ow));
+        off[r] = pos;
+        pos += n * w;
+    }
+    off[a->hi] = pos;
+    gm_mem_free(a->dbytes.p);
+    a->dbytes = nb;
+    a->nbytes = pos;
+    a->w = (uint8_t)w;
+    return GM_OK;
+}
+
 /* Store list v (kind checked by the caller) at row: scratch for its items first, then bytes. */
 static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
 {
@@ -741,9 +790,17 @@ static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
         return rc;
     }
     CP_TRY(cp_buf_reserve(&a->items, v->as.a.len, sizeof(gm_value), false));
+    if (v->as.a.len > 0 && v->as.a.items[0].type == GM_INT) {
+        unsigned w = a->w ? a->w : 1;
+        for (size_t i = 0; i < v->as.a.len && w < 8; i++) {
+            unsigned x = cp_iwidth(v->as.a.items[i].as.i);
+            if (x > w) w = x;
+        }
+        CP_TRY(cp_list_widen(a, w));
+    }
     char *dst;
-    CP_TRY(cp_slot(a, row, cp_list_bytes(v), &dst));
-    cp_list_encode(dst, v);
+    CP_TRY(cp_slot(a, row, cp_list_bytes(v, a->w), &dst));
+    cp_list_encode(dst, v, a->w);
     if (v->as.a.len > 0) a->lkind = (uint8_t)v->as.a.items[0].type;
     return GM_OK;
 }
