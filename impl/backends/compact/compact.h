@@ -35,7 +35,9 @@
 **              order, the source implied by the segment): 8 bytes an edge above the floor.
 **   lists      an array value whose items are all ints, all doubles or all strings (or empty)
 **              goes to a LIST column: uint64 offsets (rows + 1) + one byte arena in row order,
-**              as STR: list<int> / list<f64> rows are the items as 8-byte values back to back,
+**              as STR: list<f64> rows are the items as 8-byte doubles back to back, list<int>
+**              rows the items at the column's width (1/2/4/8 bytes, cp_attr.w, widened as an
+**              integer column is, but by re-encoding the arena: O(rows + bytes) per widening),
 **              list<str> rows a uint32 count then (uint32 length, bytes) per item; an empty list
 **              is 0 bytes. Set: append in build order, O(bytes) (an overwrite shifts the rows
 **              after it, O(rows after + their bytes), as STR). A list of another item kind than
@@ -46,14 +48,15 @@
 **              values to alias: it is materialised (GM_COL_VALUES, aliased = false, one block).
 **              Bytes (real-pgp-strong-2009): edge:e_id 38.1 M -> 16.1 M, edge:e_time 28.7 M ->
 **              7.3 M, node:pos 3.8 M -> 1.0 M, node:uid 7.7 M -> 4.5 M.
-**              Not done: list<int> items are not narrowed (8 bytes each); objects are not struct
+**              Not done: objects are not struct
 **              columns (VAL, as phase 4); nested lists are VAL.
 **   validity   one bitmap per column, as before (rows / 8 bytes, also where nothing is absent).
 ** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule, VAL) is
 ** the columnar store's, described in backends/columnar/store.h.
 ** Measured (exact heap of the counting allocator after build, bench.py --reps 3, glibc):
 **   groggy-10k 1,088,903 (zerocopy) -> 669,383 (compact), floor 484,430 (1.38x);
-**   real-pgp-strong-2009 95,229,576 -> 40,915,153, floor 34,919,492 (1.17x).
+**   real-pgp-strong-2009 95,229,576 -> 40,988,504, floor 34,919,492 (1.17x).
+**   (e_time holds int64 sentinels, so its items stay at 8 bytes.)
 ** Every mutation still reserves first and commits after (a widening is a reservation: it
 ** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
 */
