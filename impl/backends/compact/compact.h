@@ -56,7 +56,7 @@
 ** Measured (exact heap of the counting allocator after build, bench.py --reps 3, glibc):
 **   groggy-10k 1,088,903 (zerocopy) -> 669,383 (compact), floor 484,430 (1.38x);
 **   real-pgp-strong-2009 95,229,576 -> 40,988,504, floor 34,919,492 (1.17x).
-**   (e_time holds int64 sentinels, so its items stay at 8 bytes.)
+**   (e_time holds 4,029,723,038 > INT32_MAX, so its 592,752 items stay at 8 bytes.)
 ** Every mutation still reserves first and commits after (a widening is a reservation: it
 ** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
 */
