@@ -30,7 +30,7 @@ IGRAPH_CFLAGS := $(shell pkg-config --cflags igraph 2>/dev/null)
 IGRAPH_LIBS   := $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
 
 .PHONY: all help build test test-gcc test-clang test-asan test-valgrind test-harness \
-        scenarios scale bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 \
+        scenarios scale bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 bench-phase6 \
         bench-peers report gate callgrind massif hyperfine demo clean
 
 all: build
@@ -40,7 +40,7 @@ help:
 	@echo "make test             conformance suite: gcc, clang, ASan+UBSan, valgrind; harness tests"
 	@echo "make scenarios        generate the shipped scenarios into $(SCEN_DIR)"
 	@echo "make scale            every system over 1K..10M nodes (SCALE_MAX=10k, QUICK=1: short forms)"
-	@echo "make bench-phaseN     measure phase N (0 json, 1 native, 3 columnar, 4 zerocopy) into results.csv"
+	@echo "make bench-phaseN     measure phase N (0 json, 1 native, 3 columnar, 4 zerocopy, 6 compact) into results.csv"
 	@echo "make bench-peers      measure networkx, python-igraph, igraph C and the raw floor"
 	@echo "make bench            everything above (QUICK=1 for a short run, SCENARIO=dir for one scenario)"
 	@echo "make report           render results.csv into reports/REPORT.md and SVG charts"
@@ -135,6 +135,10 @@ bench-phase2 bench-phase5: bench-phase%: build scenarios python
 
 bench-peers: build scenarios
 	@$(BENCH) --phase peers
+
+# phase 6 (issue 12, beyond the plan): the compact backend through gmbench and the binding
+bench-phase6: build scenarios python
+	@$(BENCH) --phase 6
 
 bench: build scenarios python
 	@$(BENCH) --phase all

@@ -58,12 +58,14 @@ PHASES = {
     "2": {"graphmem-json-layered": GRAPHMEM_PY, "graphmem-native-layered": GRAPHMEM_PY,
           "graphmem-native-direct": GRAPHMEM_PY},
     "5": {"graphmem-zerocopy": GRAPHMEM_PY},
+    "6": {"compact": GMBENCH,          # beyond the plan (issue 12): impl/backends/compact,
+          "graphmem-compact": GRAPHMEM_PY},   # and the binding over it
     "peers": {"networkx": [PYTHON, os.path.join(HERE, "peer_networkx.py")],
               "igraph": [PYTHON, os.path.join(HERE, "peer_igraph.py")],
               "igraph-c": [os.path.join(ROOT, "build", "peer_igraph_c")],
               "raw": [os.path.join(ROOT, "build", "raw_floor")]},
 }
-PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "peers"]
+PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "6", "peers"]
 
 OPERATIONS = ["load", "build", "build-single", "get", "column", "set", "batch-set", "filter",
               "neighbors", "remove"]
@@ -91,7 +93,7 @@ INFO_KEY = re.compile(r"[A-Za-z0-9_.:-]+\Z")
 LIGHT_MIN_NODES = 500_000
 # Rough relative cost of one driver per scenario byte, for the time-left estimate only
 # (scaled by what the run has measured so far): C drivers 1, Python peers parse in Python.
-COST = {"networkx": 6, "igraph": 6, "graphmem-zerocopy": 6, "graphmem-native-direct": 8,
+COST = {"networkx": 6, "igraph": 6, "graphmem-zerocopy": 6, "graphmem-compact": 6, "graphmem-native-direct": 8,
         "graphmem-json-layered": 20, "graphmem-native-layered": 20}
 
 JOB_FIXED = 20e6     # a process's start (Python imports, parsing the plan) in scenario bytes

@@ -282,6 +282,15 @@ static void gmb_sum_column(const gm_column *c, gmh_sum *s)
         for (size_t i = 0; i < c->len; i++)
             if (c->valid[i >> 3] >> (i & 7) & 1) gmh_sum_add_number(s, c->f64[i]);
         break;
+    case GM_COL_INT:                             /* compact: a typed array of the stored width */
+#define GMB_SUM_PACKED(T) \
+        for (size_t i = 0; i < c->len; i++) \
+            if (c->valid[i >> 3] >> (i & 7) & 1) s->isum += ((const T *)c->packed)[i];
+        if (c->width == 1) { GMB_SUM_PACKED(int8_t) }
+        else if (c->width == 2) { GMB_SUM_PACKED(int16_t) }
+        else { GMB_SUM_PACKED(int32_t) }
+#undef GMB_SUM_PACKED
+        break;
     default:                                     /* any other layout, value by value */
         for (size_t i = 0; i < c->len; i++) {
             gm_value v;
@@ -314,8 +323,9 @@ static void gmb_op_column(const gmb *b, gm_graph *g, uint64_t *ns)
         if (r == 0) allocs = gm_mem_stats_get().nalloc - m0.nalloc;   /* the first call: the same figure for any --reps */
         sum = s;
     }
-    static const char *const layouts[] = { "empty", "i64", "f64", "bool", "str", "dict", "values" };
-    gmh_info("column_layout", (unsigned)layout < 7 ? layouts[layout] : "?");
+    static const char *const layouts[] = { "empty", "i64", "f64", "bool", "str", "dict", "values",
+                                           "int", "dict_n" };
+    gmh_info("column_layout", (unsigned)layout < 9 ? layouts[layout] : "?");
     gmh_info("column_aliased", aliased ? "true" : "false");
     gmh_rows_time("column", ns, (size_t)b->a.reps, gm_node_bound(g));
     gmh_row_u("column", "num_allocs", allocs, "count", "exact");
@@ -500,7 +510,8 @@ int main(int argc, char **argv)
         gmh_die(3, "unknown backend '%s'; known backends: %s", b.a.system, list);
     }
     const char *mode = getenv("GMBENCH_BUILD");
-    b.batch_build = mode ? strcmp(mode, "batch") == 0 : strcmp(b.a.system, "zerocopy") == 0;
+    b.batch_build = mode ? strcmp(mode, "batch") == 0 : (strcmp(b.a.system, "zerocopy") == 0 ||
+                                                     strcmp(b.a.system, "compact") == 0);
 
     /* 1. load: plan and records, cJSON on plain malloc, before the first gm_open(). */
     char err[1024];

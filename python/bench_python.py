@@ -87,11 +87,12 @@ def column_values(col):
     if numpy is None or col.format is None:
         return [v for v in col.tolist() if v is not None]
     with memoryview(col) as mv:
-        a = numpy.frombuffer(mv, dtype=numpy.int64 if col.format == "q" else numpy.float64)
+        # the buffer's own format: int64 "q", double "d", or compact's stored width "b"/"h"/"i"
+        a = numpy.frombuffer(mv, dtype=numpy.dtype(col.format))
         bits = numpy.unpackbits(numpy.frombuffer(col.valid, numpy.uint8), bitorder="little")
         vals = a[bits[:len(a)].view(bool)]
-        if col.format == "q":
-            return [_int_sum(vals)]
+        if col.format in ("b", "h", "i", "q"):
+            return [_int_sum(vals.astype(numpy.int64))]
         # checksum sums integral doubles below 2**53 as ints and the others one by one in
         # order: the same split here gives the same printed value
         integral = (vals == numpy.floor(vals)) & (numpy.abs(vals) < 2.0 ** 53)

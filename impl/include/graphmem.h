@@ -231,7 +231,12 @@ typedef enum gm_col_layout {
     GM_COL_BOOL,      /* bits: bit i of bits[i/8] (LSB first) is node i's value  */
     GM_COL_STR,       /* node i's string is bytes[offsets[i] .. offsets[i+1])    */
     GM_COL_DICT,      /* node i's string is dict[codes[i]] (codes are uint32)    */
-    GM_COL_VALUES     /* values[len]: tagged values (mixed types, arrays, objects) */
+    GM_COL_VALUES,    /* values[len]: tagged values (mixed types, arrays, objects) */
+    /* narrow layouts (the `compact` backend); `packed` holds len entries of `width` bytes each */
+    GM_COL_INT,       /* node i's int is packed[i] as int8/int16/int32 (width 1, 2, 4); an int
+                      ** column stored at 8 bytes is GM_COL_I64                             */
+    GM_COL_DICT_N     /* node i's string is dict[packed[i]], codes uint8/uint16 (width 1, 2);
+                      ** 4-byte codes are GM_COL_DICT                                         */
 } gm_col_layout;
 
 /* One attribute for every node handle 0 .. len-1 (len = gm_node_bound()). Bit i of valid[i/8]
@@ -257,6 +262,8 @@ typedef struct gm_column {
     const gm_value *values;    /* GM_COL_VALUES: payloads BORROWED as the column */
     bool            aliased;
     void           *priv;      /* the backend's; do not touch */
+    const void     *packed;    /* GM_COL_INT / GM_COL_DICT_N: len entries of `width` bytes */
+    unsigned        width;     /* GM_COL_INT: 1, 2 or 4; GM_COL_DICT_N: 1 or 2 */
 } gm_column;
 
 gm_status gm_node_column(gm_graph *g, const char *key, gm_column *out);

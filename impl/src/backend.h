@@ -108,5 +108,6 @@ extern const gm_backend gm_json_backend;
 extern const gm_backend gm_native_backend;
 extern const gm_backend gm_columnar_backend;
 extern const gm_backend gm_zerocopy_backend;
+extern const gm_backend gm_compact_backend;
 
 #endif /* GM_BACKEND_H */

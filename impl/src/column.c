@@ -20,6 +20,20 @@ gm_status gm_column_value(const gm_column *col, size_t i, gm_value *out)
         *out = gm_strn(col->dict[col->codes[i]].ptr, col->dict[col->codes[i]].len);
         return GM_OK;
     case GM_COL_VALUES: *out = col->values[i]; return GM_OK;
+    case GM_COL_INT:
+        switch (col->width) {
+        case 1: *out = gm_int(((const int8_t *)col->packed)[i]); return GM_OK;
+        case 2: *out = gm_int(((const int16_t *)col->packed)[i]); return GM_OK;
+        case 4: *out = gm_int(((const int32_t *)col->packed)[i]); return GM_OK;
+        default: return GM_EINVAL;
+        }
+    case GM_COL_DICT_N: {
+        size_t c = col->width == 1 ? ((const uint8_t *)col->packed)[i]
+                 : col->width == 2 ? ((const uint16_t *)col->packed)[i] : (size_t)-1;
+        if (c >= col->ndict) return GM_EINVAL;
+        *out = gm_strn(col->dict[c].ptr, col->dict[c].len);
+        return GM_OK;
+    }
     case GM_COL_EMPTY:  return GM_ABSENT;
     }
     return GM_EINVAL;

@@ -18,6 +18,7 @@ static const gm_backend *const gm_backends[] = {
     &gm_native_backend,
     &gm_columnar_backend,
     &gm_zerocopy_backend,
+    &gm_compact_backend,
 };
 #define GM_NBACKENDS (sizeof gm_backends / sizeof gm_backends[0])
 

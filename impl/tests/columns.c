@@ -75,6 +75,23 @@ gm_col_layout check_column(gm_graph *g, const char *key, int line)
         case GM_COL_VALUES:
             ASSERT_VEQ(&col.values[i], &nv);
             break;
+        case GM_COL_INT: {
+            assert_int_equal(nv.type, GM_INT);
+            int64_t x = col.width == 1 ? ((const int8_t *)col.packed)[i]
+                      : col.width == 2 ? ((const int16_t *)col.packed)[i] : ((const int32_t *)col.packed)[i];
+            assert_true(col.width == 1 || col.width == 2 || col.width == 4);
+            assert_true(x == nv.as.i);
+            break;
+        }
+        case GM_COL_DICT_N: {
+            assert_int_equal(nv.type, GM_STRING);
+            assert_true(col.width == 1 || col.width == 2);
+            size_t c = col.width == 1 ? ((const uint8_t *)col.packed)[i] : ((const uint16_t *)col.packed)[i];
+            assert_true(c < col.ndict);
+            assert_int_equal(col.dict[c].len, nv.as.s.len);
+            if (nv.as.s.len) assert_memory_equal(col.dict[c].ptr, nv.as.s.ptr, nv.as.s.len);
+            break;
+        }
         default:
             fail_msg("line %d: unknown layout %d", line, (int)col.layout);
         }
@@ -146,9 +163,9 @@ void t_columns(void **state)
     assert_int_equal(CHECK_COLUMN(g, "d"), GM_COL_F64);
     assert_int_equal(CHECK_COLUMN(g, "b"), GM_COL_BOOL);
     l = CHECK_COLUMN(g, "s");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     l = CHECK_COLUMN(g, "low");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     assert_int_equal(CHECK_COLUMN(g, "mixed"), GM_COL_VALUES);      /* ints and nulls */
     CHECK_COLUMN(g, "numbers");                                     /* ints and doubles: types kept */
     CHECK_COLUMN(g, "nested");
@@ -217,7 +234,7 @@ void t_columns_strings_many(void **state)
         OK(g, gm_node_set(g, hs[i], "one", &model[i]));
     }
     gm_col_layout l = CHECK_COLUMN(g, "one");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     for (int i = 0; i < M; i++) {
         if (i % 11 == 5) expect_node_absent(g, hs[i], "one");
         else expect_node_val(g, hs[i], "one", &model[i]);
@@ -253,7 +270,7 @@ void t_columns_strings_many(void **state)
     }
     OK(g, gm_node_set_batch(g, "batch", live, vals, n));
     l = CHECK_COLUMN(g, "batch");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT);
+    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
     for (size_t i = 0; i < n; i++) expect_node_val(g, live[i], "batch", &vals[i]);
     /* a second batch over half of them, then mixed types */
     for (size_t i = 0; i < n; i += 2) vals[i] = gm_cstr("batch-two");
@@ -440,6 +457,12 @@ static gm_col_layout check_alias(gm_graph *g, const char *key, bool *aliased, in
             for (size_t i = 0; i < col.ndict; i++) owned_(col.dict[i].ptr, col.dict[i].len, "a dict string", key, line);
             break;
         case GM_COL_VALUES: owned_(col.values, n * sizeof *col.values, "values", key, line); break;
+        case GM_COL_INT: owned_(col.packed, n * col.width, "packed ints", key, line); break;
+        case GM_COL_DICT_N:
+            owned_(col.packed, n * col.width, "packed codes", key, line);
+            owned_(col.dict, col.ndict * sizeof *col.dict, "dict", key, line);
+            for (size_t i = 0; i < col.ndict; i++) owned_(col.dict[i].ptr, col.dict[i].len, "a dict string", key, line);
+            break;
         }
     }
     size_t nvalid = 0;
@@ -534,4 +557,184 @@ void t_views_alias_store(void **state)
     gm_mem_track(false);
     assert_int_equal(left, 0);
     print_message("      [%s] aliased layouts proven (bitmask of gm_col_layout): 0x%x\n", f->backend, seen);
+}
+
+/* compact only: an int column is stored at the narrowest width holding every value and widened
+** in place when a set (single or batch) does not fit; dictionary codes are 1 byte up to 256
+** distinct strings and 2 bytes past that. Views stay aliased at every width; values survive each
+** widening; the filter reads every width. */
+static unsigned compact_width(gm_graph *g, const char *key, gm_col_layout *layout)
+{
+    gm_column col;
+    memset(&col, 0, sizeof col);
+    OK(g, gm_node_column(g, key, &col));
+    assert_true(col.aliased);
+    *layout = col.layout;
+    unsigned w = col.layout == GM_COL_I64 ? 8 : col.layout == GM_COL_DICT ? 4 : col.width;
+    gm_column_release(g, &col);
+    return w;
+}
+
+void t_compact_narrow(void **state)
+{
+    FX;
+    if (strcmp(f->backend, "compact") != 0) return;   /* the others store 8-byte ints */
+    enum { N = 1000 };
+    static gm_node hs[N];
+    static gm_value vi[N], vs[N];
+    static char strs[N][12];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "n%d", i);
+        hs[i] = add_node(g, id);
+        vi[i] = gm_int(i % 100 - 50);
+        snprintf(strs[i], sizeof strs[i], "s%d", i % 3);
+        vs[i] = gm_cstr(strs[i]);
+    }
+    gm_col_layout l;
+    OK(g, gm_node_set_batch(g, "i", hs, vi, N));
+    assert_int_equal(compact_width(g, "i", &l), 1);
+    assert_int_equal(l, GM_COL_INT);
+    assert_int_equal(CHECK_COLUMN(g, "i"), GM_COL_INT);
+    static const int64_t steps[] = { 1000, -40000, 3000000000LL, INT64_MIN };
+    static const unsigned widths[] = { 2, 4, 8, 8 };
+    for (int s = 0; s < 4; s++) {
+        gm_value v = gm_int(steps[s]);
+        OK(g, gm_node_set(g, hs[10 + s], "i", &v));
+        assert_int_equal(compact_width(g, "i", &l), widths[s]);
+        CHECK_COLUMN(g, "i");
+        for (int i = 0; i < N; i++) {
+            int64_t x;
+            OK(g, gm_node_get_int(g, hs[i], "i", &x));
+            int64_t want = (i >= 10 && i < 10 + s + 1) ? steps[i - 10] : i % 100 - 50;
+            assert_true(x == want);
+        }
+    }
+    assert_int_equal(l, GM_COL_I64);
+    /* a batch with one wide value widens once */
+    OK(g, gm_node_set_batch(g, "j", hs, vi, N - 1));
+    assert_int_equal(compact_width(g, "j", &l), 1);
+    vi[N - 1] = gm_int(70000);
+    OK(g, gm_node_set_batch(g, "j", hs + N - 2, vi + N - 2, 2));
+    assert_int_equal(compact_width(g, "j", &l), 4);
+    int64_t x;
+    OK(g, gm_node_get_int(g, hs[N - 1], "j", &x));
+    assert_true(x == 70000);
+    OK(g, gm_node_get_int(g, hs[5], "j", &x));
+    assert_true(x == -45);
+    /* the filter on a narrow column */
+    gm_list out = { 0 };
+    gm_pred p = { "i", GM_GE, gm_int(48) };
+    OK(g, gm_filter(g, &p, 1, &out));
+    size_t want = 0;
+    for (int i = 0; i < N; i++) if (i % 100 - 50 >= 48 && !(i >= 10 && i < 14)) want++;
+    assert_int_equal(out.len, want + 2);            /* + 1000 and 3000000000 */
+    gm_list_free(&out);
+    /* dictionary codes: 1 byte for 3 strings, 2 bytes past 256 */
+    OK(g, gm_node_set_batch(g, "c", hs, vs, N));
+    assert_int_equal(compact_width(g, "c", &l), 1);
+    assert_int_equal(l, GM_COL_DICT_N);
+    for (int i = 0; i < N; i++) {
+        snprintf(strs[i], sizeof strs[i], "t%d", i % 300);
+        vs[i] = gm_cstr(strs[i]);
+    }
+    OK(g, gm_node_set_batch(g, "c", hs, vs, N));
+    assert_int_equal(compact_width(g, "c", &l), 2);
+    assert_int_equal(CHECK_COLUMN(g, "c"), GM_COL_DICT_N);
+    gm_pred q = { "c", GM_EQ, gm_cstr("t299") };
+    OK(g, gm_filter(g, &q, 1, &out));
+    assert_int_equal(out.len, 3);                   /* 299, 599, 899 */
+    gm_list_free(&out);
+}
+
+/* Every backend; on compact: arrays whose items share a type live in list columns (offsets + bytes); reads
+** decode them, overwrites shift, a list of another kind turns the column into tagged values, a
+** value read from the column can be set back into it (single and batch), views copy. */
+void t_compact_lists(void **state)
+{
+    FX;
+    enum { N = 40 };
+    gm_node hs[N];
+    static gm_value items[N][4], model[N];
+    static char strs[N][4][16];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "l%d", i);
+        hs[i] = add_node(g, id);
+        size_t n = (size_t)(i % 4);
+        for (size_t j = 0; j < n; j++) {
+            snprintf(strs[i][j], sizeof strs[i][j], "s%d-%zu", i, j);
+            items[i][j] = gm_cstr(strs[i][j]);
+        }
+        model[i] = varr(items[i], n);
+        OK(g, gm_node_set(g, hs[i], "ls", &model[i]));
+    }
+    for (int i = 0; i < N; i++) {
+        gm_value v;
+        OK(g, gm_node_get(g, hs[i], "ls", &v));
+        ASSERT_VEQ(&v, &model[i]);
+    }
+    CHECK_COLUMN(g, "ls");
+    /* a longer list in the middle shifts the rows after it */
+    gm_value three[3] = { gm_cstr("x"), gm_cstr(""), gm_cstr("a longer string item") };
+    model[5] = varr(three, 3);
+    OK(g, gm_node_set(g, hs[5], "ls", &model[5]));
+    /* a value read from the column, set into another row (its items are the column's own) */
+    gm_value v;
+    OK(g, gm_node_get(g, hs[7], "ls", &v));
+    OK(g, gm_node_set(g, hs[9], "ls", &v));
+    model[9] = model[7];
+    OK(g, gm_node_get(g, hs[3], "ls", &v));
+    gm_node two[2] = { hs[10], hs[11] };
+    gm_value vv[2] = { v, v };
+    OK(g, gm_node_set_batch(g, "ls", two, vv, 2));
+    model[10] = model[11] = model[3];
+    for (int i = 0; i < N; i++) {
+        OK(g, gm_node_get(g, hs[i], "ls", &v));
+        ASSERT_VEQ(&v, &model[i]);
+    }
+    CHECK_COLUMN(g, "ls");
+    gm_list out = { 0 };
+    gm_pred p = { "ls", GM_NE, gm_int(1) };
+    OK(g, gm_filter(g, &p, 1, &out));
+    assert_int_equal(out.len, N);
+    gm_list_free(&out);
+    /* ints and doubles; then a list of another kind: tagged values, everything kept */
+    gm_value ni[3] = { gm_int(INT64_MIN), gm_int(0), gm_int(7) }, nd[2] = { gm_double(-0.0), gm_double(2.5) };
+    gm_value li = varr(ni, 3), ld = varr(nd, 2), le = varr(NULL, 0);
+    OK(g, gm_node_set(g, hs[0], "li", &le));
+    OK(g, gm_node_set(g, hs[1], "li", &li));
+    OK(g, gm_node_set(g, hs[2], "ld", &ld));
+    OK(g, gm_node_get(g, hs[1], "li", &v));
+    ASSERT_VEQ(&v, &li);
+    OK(g, gm_node_get(g, hs[2], "ld", &v));
+    ASSERT_VEQ(&v, &ld);
+    OK(g, gm_node_set(g, hs[3], "li", &model[3]));       /* list<str> into list<int> */
+    OK(g, gm_node_get(g, hs[1], "li", &v));
+    ASSERT_VEQ(&v, &li);
+    OK(g, gm_node_get(g, hs[3], "li", &v));
+    ASSERT_VEQ(&v, &model[3]);
+    OK(g, gm_node_get(g, hs[0], "li", &v));
+    ASSERT_VEQ(&v, &le);
+    assert_int_equal(CHECK_COLUMN(g, "li"), GM_COL_VALUES);
+    /* list<int> items widen with the values (compact: 1 -> 2 -> 8 bytes), every row kept */
+    static gm_value wi[N][2], wl[N];
+    for (int i = 0; i < N; i++) {
+        wi[i][0] = gm_int(i - 20);
+        wi[i][1] = gm_int(i % 2 ? 3 : -3);
+        wl[i] = varr(wi[i], (size_t)(i % 3));
+        OK(g, gm_node_set(g, hs[i], "lw", &wl[i]));
+    }
+    wi[4][0] = gm_int(1000);
+    OK(g, gm_node_set(g, hs[4], "lw", &wl[4]));
+    wi[8][0] = gm_int(INT64_MAX);
+    OK(g, gm_node_set(g, hs[8], "lw", &wl[8]));
+    for (int i = 0; i < N; i++) {
+        OK(g, gm_node_get(g, hs[i], "lw", &v));
+        ASSERT_VEQ(&v, &wl[i]);
+    }
+    OK(g, gm_node_remove(g, hs[5]));
+    OK(g, gm_node_unset(g, hs[6], "ls"));
+    CHECK_COLUMN(g, "ls");
+    CHECK_COLUMN(g, "lw");
 }

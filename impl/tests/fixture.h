@@ -144,6 +144,8 @@ void t_node_set_json(void **state);
 void t_nodes_ids(void **state);
 void t_nodes_many(void **state);
 void t_nodes_readd_growth(void **state);
+void t_compact_narrow(void **state);
+void t_compact_lists(void **state);
 void t_nodes_iteration(void **state);
 void t_nodes_removed_handle(void **state);
 void t_edges_basic(void **state);

@@ -21,6 +21,8 @@ static const struct CMUnitTest per_backend[] = {
     T(t_error_codes),
     T(t_views_allocate_nothing),
     T(t_views_alias_store),
+    T(t_compact_narrow),
+    T(t_compact_lists),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),

@@ -962,6 +962,8 @@ static const char *layout_name(gm_col_layout l)
     case GM_COL_STR:    return "str";
     case GM_COL_DICT:   return "dict";
     case GM_COL_VALUES: return "values";
+    case GM_COL_INT:    return "int";      /* compact: ints at the stored width (format b/h/i) */
+    case GM_COL_DICT_N: return "dict";     /* compact: dictionary with 1- or 2-byte codes */
     }
     return "?";
 }
@@ -1090,9 +1092,12 @@ static void column_dealloc(ColumnObject *c)
 static int column_getbuffer(ColumnObject *c, Py_buffer *view, int flags)
 {
     if (c->exports == 0 && col_fresh(c) < 0) return -1;
-    if (c->layout != GM_COL_I64 && c->layout != GM_COL_F64) {
+    /* a narrow int column (compact) exports its stored width, aliased: 'b', 'h' or 'i' */
+    bool narrow = c->layout == GM_COL_INT && c->live &&
+                  (c->col.width == 1 || c->col.width == 2 || c->col.width == 4);
+    if (c->layout != GM_COL_I64 && c->layout != GM_COL_F64 && !narrow) {
         PyErr_Format(PyExc_BufferError,
-                     "column %R has layout '%s': only i64 and f64 columns export a buffer "
+                     "column %R has layout '%s': only i64, f64 and int columns export a buffer "
                      "(use tolist())", c->key, layout_name(c->layout));
         return -1;
     }
@@ -1100,20 +1105,24 @@ static int column_getbuffer(ColumnObject *c, Py_buffer *view, int flags)
         PyErr_SetString(PyExc_BufferError, "column buffers are read-only");
         return -1;
     }
-    static char fmt_q[] = "q", fmt_d[] = "d";
+    static char fmt_q[] = "q", fmt_d[] = "d", fmt_b[] = "b", fmt_h[] = "h", fmt_i[] = "i";
     static int64_t empty_buf[1];
-    const void *data = c->live ? (c->layout == GM_COL_I64 ? (const void *)c->col.i64
+    const void *data = narrow ? c->col.packed
+                     : c->live ? (c->layout == GM_COL_I64 ? (const void *)c->col.i64
                                                            : (const void *)c->col.f64)
                                : c->data_copy;
     if (data == NULL) data = empty_buf;
+    Py_ssize_t width = narrow ? (Py_ssize_t)c->col.width : 8;
+    char *fmt = !narrow ? (c->layout == GM_COL_I64 ? fmt_q : fmt_d)
+              : width == 1 ? fmt_b : width == 2 ? fmt_h : fmt_i;
     c->shape = (Py_ssize_t)c->len;
-    c->stride = 8;
+    c->stride = width;
     view->buf = (void *)data;
     view->obj = Py_NewRef(c);
-    view->len = (Py_ssize_t)c->len * 8;
+    view->len = (Py_ssize_t)c->len * width;
     view->readonly = 1;
-    view->itemsize = 8;
-    view->format = (flags & PyBUF_FORMAT) ? (c->layout == GM_COL_I64 ? fmt_q : fmt_d) : NULL;
+    view->itemsize = width;
+    view->format = (flags & PyBUF_FORMAT) ? fmt : NULL;
     view->ndim = 1;
     view->shape = (flags & PyBUF_ND) ? &c->shape : NULL;
     view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? &c->stride : NULL;
@@ -1220,6 +1229,8 @@ static PyObject *column_get_format(ColumnObject *c, void *Py_UNUSED(x))
     if (c->exports == 0 && col_fresh(c) < 0) return NULL;
     if (c->layout == GM_COL_I64) return PyUnicode_FromString("q");
     if (c->layout == GM_COL_F64) return PyUnicode_FromString("d");
+    if (c->layout == GM_COL_INT && c->live)
+        return PyUnicode_FromString(c->col.width == 1 ? "b" : c->col.width == 2 ? "h" : "i");
     Py_RETURN_NONE;
 }
 

@@ -455,7 +455,7 @@ def test_column_buffer_is_the_store(backend):
             aliased = c.aliased
             del c
             after = graphmem.mem_stats()
-            assert aliased == (backend == "zerocopy")
+            assert aliased == (backend in ("zerocopy", "compact"))
             assert owns == aliased
             if aliased:
                 assert (after["nalloc"], after["total"], after["live"]) == \
@@ -476,7 +476,8 @@ def test_column_buffer_is_the_store(backend):
 def test_column_i64(g):
     c = g.columns["salary"]
     assert c is not g.columns["salary"] and c.key == "salary"
-    assert c.layout == "i64" and c.format == "q" and len(c) == 4
+    narrow = g.backend == "compact"                # stored at the narrowest width: int32
+    assert (c.layout, c.format) == (("int", "i") if narrow else ("i64", "q")) and len(c) == 4
     assert c.tolist() == [120000, 90000, 150000, None]
     assert c[0] == 120000 and c["n2"] == 150000 and c[3] is None and c["n3"] is None
     assert c.valid == bytes([0b0111])
@@ -484,10 +485,10 @@ def test_column_i64(g):
         c[4]
     with pytest.raises(IndexError):
         c[-1]
-    assert c.aliased == (g.backend == "zerocopy")
+    assert c.aliased == (g.backend in ("zerocopy", "compact"))
     assert g.column("salary").tolist() == c.tolist()
     m = memoryview(c)
-    assert m.format == "q" and m.readonly and m.itemsize == 8 and m.shape == (4,)
+    assert m.format == c.format and m.readonly and m.itemsize == (4 if narrow else 8) and m.shape == (4,)
     valid = [bool(c.valid[i // 8] >> (i % 8) & 1) for i in range(len(c))]
     assert [x for x, ok in zip(m.tolist(), valid) if ok] == [120000, 90000, 150000]
     m.release()
@@ -578,7 +579,7 @@ def test_numpy_view(g):
     if numpy is None:
         pytest.skip("numpy not installed")
     c = g.columns["salary"]
-    a = numpy.frombuffer(c, dtype=numpy.int64)
+    a = numpy.frombuffer(c, dtype=numpy.dtype(c.format))   # int64, or compact's stored width
     valid = numpy.unpackbits(numpy.frombuffer(c.valid, numpy.uint8), bitorder="little")[:len(c)]
     assert int(a[valid.astype(bool)].sum()) == 360000
     with pytest.raises(BufferError):
@@ -802,3 +803,27 @@ def test_count_allocations_errors():
         graphmem._count_allocations()
     res, counts = graphmem._count_allocations(lambda a, b: a + b, 1, 2)
     assert res == 3 and counts["obj"] >= 0
+
+
+def test_compact_widths():
+    """compact stores ints at the narrowest width and widens in place; the buffer exports the
+    stored width (b, h, i, q), still zero copy, and follows each widening."""
+    from graphmem import _graphmem
+    g = graphmem.Graph(backend="compact")
+    g.add_nodes_from([(f"w{i}", {"x": i - 50, "r": "abc"[i % 3]}) for i in range(100)])
+    for value, fmt, size in ((-100, "b", 1), (1000, "h", 2), (-70000, "i", 4), (1 << 40, "q", 8)):
+        g.set("w7", "x", value)
+        c = g.columns["x"]
+        assert c.aliased and c.format == fmt
+        before, mark = graphmem.mem_stats(), _graphmem._mem_serial()
+        with memoryview(c) as m:
+            assert m.format == fmt and m.itemsize == size and m.shape == (100,)
+            assert m[7] == value and m[8] == -42 and m[99] == 49
+            if numpy is not None:
+                assert int(numpy.frombuffer(c, dtype=numpy.dtype(fmt))[0]) == -50
+        assert graphmem.mem_stats()["nalloc"] == before["nalloc"]
+        del c
+    assert g.columns["x"].layout == "i64"
+    assert g.columns["r"].layout == "dict" and g.columns["r"].tolist()[:4] == ["a", "b", "c", "a"]
+    usage = g.memory_usage()
+    assert usage["node:x"] < usage["ids"] * 10

@@ -1,0 +1,276 @@
+/*
+** compact.h (internal to backends/compact): the `compact` backend, phase 6 ("beyond the plan",
+** issue 12). It starts from the columnar store of phase 3/4 (backends/columnar/store.h; copied
+** here with a cp_ prefix, because store.c belongs to the columnar backends) and keeps everything
+** zerocopy does: dense uint32 handles, ids once in an arena, aliased column views, batch calls,
+** no allocation on reads (one exception below: the view of a list column). What it changes,
+** each choice with its cost on a mutation and its bytes (n rows, m edges):
+**
+**   integers   I64 columns are stored at the narrowest width holding every value stored so far:
+**              int8 / int16 / int32 / int64 (cp_attr.w = 1, 2, 4, 8). A set whose value does not
+**              fit widens the column IN PLACE (cp_widen: one realloc, entries rewritten back to
+**              front): O(rows) once per widening, at most 3 per column; a batch finds its widest
+**              value first and widens once. Never narrowed back (an overwrite or unset keeps the
+**              width). Bytes: w x rows instead of 8 x rows (groggy-10k: salary 81,257 -> 41,257,
+**              level 81,256 -> 11,256, value 81,256 -> 21,256). View: GM_COL_INT with
+**              `packed` + `width` (1/2/4), aliased; at width 8 the view is GM_COL_I64 as before.
+**   dictionary DICT codes are uint8 up to 256 distinct strings, uint16 up to 65,536, uint32 past
+**              that; the dictionary reservation widens the codes (same cp_widen) before the new
+**              entry is committed: O(rows) at 257 and at 65,537 strings. Bytes: 1 or 2 x rows
+**              instead of 4 (role / department 41.6 K -> 11.6 K). View: GM_COL_DICT_N (`packed`,
+**              `width` 1/2) or GM_COL_DICT at 4 bytes, aliased. The DICT -> STR rule is unchanged.
+**   bools      bit-packed, as before (1 bit a row + the validity bit).
+**   edges      src[] / dst[] (4 + 4 bytes an edge) and the CSR (csroff 4 a node, adjdst +
+**              adjedge 4 + 4 an edge) plus indeg[] (4 a node). The incidence lists of phase 4
+**              (outhead/inhead 8 a node, outnext/innext 8 an edge) are GONE; node removal uses
+**              tombstones instead: n's out-edges are killed through n's CSR segment (O(out-degree);
+**              the CSR is rebuilt first only if edges were added since the last rebuild, a CSR
+**              that only has dead entries still lists every live out-edge); n's in-edges die at
+**              once in the counts (elive -= indeg[n]; an edge is live iff src != CP_DEAD and its
+**              target is alive) and are swept (src := CP_DEAD, attribute rows cleared) by the next
+**              CSR rebuild, which walks every edge anyway. No allocation, never fails. Counts,
+**              edge_live, edge_next and degrees are exact at every moment. Bytes saved: 8 a node
+**              + 8 an edge (groggy-10k: 160,000; real-pgp-strong-2009: 2,730,352).
+**              Not done: src[]/dst[] still repeat what the CSR holds (adjdst = dst in CSR
+**              order, the source implied by the segment): 8 bytes an edge above the floor.
+**   lists      an array value whose items are all ints, all doubles or all strings (or empty)
+**              goes to a LIST column: uint64 offsets (rows + 1) + one byte arena in row order,
+**              as STR: list<f64> rows are the items as 8-byte doubles back to back, list<int>
+**              rows the items at the column's width (1/2/4/8 bytes, cp_attr.w, widened as an
+**              integer column is, but by re-encoding the arena: O(rows + bytes) per widening),
+**              list<str> rows a uint32 count then (uint32 length, bytes) per item; an empty list
+**              is 0 bytes. Set: append in build order, O(bytes) (an overwrite shifts the rows
+**              after it, O(rows after + their bytes), as STR). A list of another item kind than
+**              the column's turns the column into tagged values (VAL), once, O(rows). Get: the
+**              row is decoded into a gm_value scratch of the column (cp_attr.items), reserved by
+**              the sets for the longest list stored, so a read never allocates; the items are
+**              borrowed until the next read of that column. The column view has no tagged
+**              values to alias: it is materialised (GM_COL_VALUES, aliased = false, one block).
+**              Bytes (real-pgp-strong-2009): edge:e_id 38.1 M -> 16.1 M, edge:e_time 28.7 M ->
+**              7.3 M, node:pos 3.8 M -> 1.0 M, node:uid 7.7 M -> 4.5 M.
+**              Not done: objects are not struct
+**              columns (VAL, as phase 4); nested lists are VAL.
+**   validity   one bitmap per column, as before (rows / 8 bytes, also where nothing is absent).
+** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule, VAL) is
+** the columnar store's, described in backends/columnar/store.h.
+** Measured (exact heap of the counting allocator after build, bench.py --reps 3, glibc):
+**   groggy-10k 1,088,903 (zerocopy) -> 669,383 (compact), floor 484,430 (1.38x);
+**   real-pgp-strong-2009 95,229,576 -> 40,988,504, floor 34,919,492 (1.17x).
+**   (e_time holds 4,029,723,038 > INT32_MAX, so its 592,752 items stay at 8 bytes.)
+** Every mutation still reserves first and commits after (a widening is a reservation: it
+** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
+*/
+#ifndef CP_STORE_H
+#define CP_STORE_H
+
+#include "backend.h"
+#include "idindex.h"
+
+#define CP_DEAD       UINT32_MAX   /* src[] of a removed edge */
+#define CP_NIL        UINT32_MAX   /* end of an incidence list */
+#define CP_DICT_SMALL 64           /* a string dictionary up to this size is always kept */
+
+typedef enum cp_type { CP_EMPTY = 0, CP_I64, CP_F64, CP_BOOL, CP_DICT, CP_STR, CP_VAL, CP_LIST } cp_type;
+
+typedef struct cp_buf { void *p; size_t cap; } cp_buf;   /* cap in elements */
+
+typedef struct cp_attr {
+    char    *name;        /* NUL-terminated, one block */
+    size_t   namelen;
+    cp_type type;
+    uint8_t  w;           /* I64: bytes per value (1, 2, 4, 8); DICT: bytes per code (1, 2, 4) */
+    uint8_t  lkind;       /* LIST: the items' gm_type (GM_INT, GM_DOUBLE, GM_STRING), or GM_NULL
+                          ** while every stored list is empty */
+    cp_buf   items;       /* LIST: gm_value scratch a read decodes one row's items into */
+    size_t   nvalid;      /* rows with the bit set */
+    cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
+    cp_buf  data;        /* I64/F64: 8 bytes a row; BOOL: bitmap bytes; DICT: uint32 codes;
+                          ** STR: uint64 offsets, rows + 1; VAL: gm_value */
+    cp_buf  dict;        /* DICT: gm_str entries pointing into dbytes, in code order */
+    size_t   ndict;
+    cp_buf  dbytes;      /* DICT: the distinct strings back to back; STR: the row strings */
+    size_t   nbytes;      /* bytes used in dbytes */
+    gm_idx   didx;        /* DICT: string -> code */
+    size_t   hi;          /* STR: offsets[0..hi] are exact, rows >= hi are empty, offsets[hi] = nbytes */
+} cp_attr;
+
+typedef struct cp_attrs { cp_attr *a; size_t n, cap; } cp_attrs;
+
+typedef struct cp_graph {
+    struct gm_graph base;
+    uint32_t  nbound, nlive;
+    cp_buf   idbytes;    /* char */
+    size_t    idused;
+    cp_buf   idoff;      /* uint32, nbound + 1 */
+    cp_buf   alive;      /* uint8 bitmap of live nodes */
+    gm_idx    index;      /* id -> node handle */
+    uint32_t  ebound, elive;
+    cp_buf   src, dst;   /* uint32, ebound */
+    cp_buf   indeg;      /* uint32, nbound */
+    cp_buf   csroff;     /* uint32, nbound + 1 */
+    cp_buf   adjdst, adjedge;  /* uint32, >= ebound */
+    bool      missing;    /* edges were added since the last rebuild (dirty too) */
+    bool      dirty;      /* CSR out of date */
+    cp_attrs attrs[2];   /* GM_KNODE, GM_KEDGE */
+    cp_buf   scratch;    /* columnar (phase 3) only: the out-neighbour copy, uint32 */
+} cp_graph;
+
+#define CP(g) ((cp_graph *)(g))
+
+static inline bool cp_bit(const uint8_t *m, size_t i) { return (m[i >> 3] >> (i & 7)) & 1u; }
+static inline void cp_bit_set(uint8_t *m, size_t i) { m[i >> 3] |= (uint8_t)(1u << (i & 7)); }
+static inline void cp_bit_clr(uint8_t *m, size_t i) { m[i >> 3] &= (uint8_t)~(1u << (i & 7)); }
+/* Does p point into b's block? (A caller may pass back a string it borrowed from the store.) */
+static inline bool cp_inside(const cp_buf *b, const char *p)
+{
+    uintptr_t x = (uintptr_t)p, lo = (uintptr_t)b->p;
+    return b->p != NULL && p != NULL && x >= lo && x < lo + b->cap;
+}
+/* Packed integers: entry i of an array of w-byte signed ints / unsigned codes. */
+static inline int64_t cp_iget(const void *p, unsigned w, size_t i)
+{
+    switch (w) {
+    case 1: return ((const int8_t *)p)[i];
+    case 2: return ((const int16_t *)p)[i];
+    case 4: return ((const int32_t *)p)[i];
+    default: return ((const int64_t *)p)[i];
+    }
+}
+static inline void cp_iput(void *p, unsigned w, size_t i, int64_t x)
+{
+    switch (w) {
+    case 1: ((int8_t *)p)[i] = (int8_t)x; return;
+    case 2: ((int16_t *)p)[i] = (int16_t)x; return;
+    case 4: ((int32_t *)p)[i] = (int32_t)x; return;
+    default: ((int64_t *)p)[i] = x; return;
+    }
+}
+static inline uint32_t cp_uget(const void *p, unsigned w, size_t i)
+{
+    switch (w) {
+    case 1: return ((const uint8_t *)p)[i];
+    case 2: return ((const uint16_t *)p)[i];
+    default: return ((const uint32_t *)p)[i];
+    }
+}
+static inline void cp_uput(void *p, unsigned w, size_t i, uint32_t x)
+{
+    switch (w) {
+    case 1: ((uint8_t *)p)[i] = (uint8_t)x; return;
+    case 2: ((uint16_t *)p)[i] = (uint16_t)x; return;
+    default: ((uint32_t *)p)[i] = x; return;
+    }
+}
+/* The narrowest width that holds x (signed) / code c (unsigned). */
+static inline unsigned cp_iwidth(int64_t x)
+{
+    if (x >= INT8_MIN && x <= INT8_MAX) return 1;
+    if (x >= INT16_MIN && x <= INT16_MAX) return 2;
+    if (x >= INT32_MIN && x <= INT32_MAX) return 4;
+    return 8;
+}
+static inline unsigned cp_uwidth(size_t c) { return c <= UINT8_MAX ? 1 : c <= UINT16_MAX ? 2 : 4; }
+
+static inline size_t cp_rows(const cp_graph *G, gm_kind k) { return k == GM_KNODE ? G->nbound : G->ebound; }
+
+/* Grow b to hold `need` elements of esz bytes (new bytes zeroed). exact: to `need` (unless that
+** is a step below the geometric one); otherwise to max(need, cap + max(cap / 16, 16)): at most
+** 6.25 % slack, so bytes per node do not jump with the size of the graph (see cp_buf_reserve).
+** GM_ENOMEM leaves b unchanged. */
+gm_status cp_buf_reserve(cp_buf *b, size_t need, size_t esz, bool exact);
+
+/* ---- slots shared by both backends (same contracts as backend.h) ---- */
+gm_status cp_open(gm_graph **out);
+void      cp_close(gm_graph *g);
+gm_status cp_node_add(gm_graph *g, const char *id, size_t len, gm_node *out);
+gm_status cp_node_find(gm_graph *g, const char *id, size_t len, gm_node *out);
+gm_status cp_node_id(gm_graph *g, gm_node n, gm_str *out);
+gm_status cp_node_remove(gm_graph *g, gm_node n);
+bool      cp_node_live(const gm_graph *g, gm_node n);
+size_t    cp_node_count(const gm_graph *g);
+size_t    cp_node_bound(const gm_graph *g);
+gm_status cp_node_next(gm_graph *g, gm_node *it);
+gm_status cp_edge_add(gm_graph *g, gm_node src, gm_node dst, gm_edge *out);
+gm_status cp_edge_remove(gm_graph *g, gm_edge e);
+gm_status cp_edge_ends(gm_graph *g, gm_edge e, gm_node *src, gm_node *dst);
+bool      cp_edge_live(const gm_graph *g, gm_edge e);
+size_t    cp_edge_count(const gm_graph *g);
+size_t    cp_edge_bound(const gm_graph *g);
+gm_status cp_edge_next(gm_graph *g, gm_edge *it);
+gm_status cp_out_degree(gm_graph *g, gm_node n, size_t *out);
+gm_status cp_in_degree(gm_graph *g, gm_node n, size_t *out);
+gm_status cp_attr_set(gm_graph *g, gm_kind k, uint32_t h, const char *key, const gm_value *v);
+gm_status cp_attr_get(gm_graph *g, gm_kind k, uint32_t h, const char *key, gm_value *out);
+gm_status cp_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key);
+gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud);
+
+/* ---- internals for columnar.c / zerocopy.c ---- */
+
+/* Rebuild the CSR if it is dirty: O(V + E), in place, never allocates. */
+void cp_csr_ready(cp_graph *G);
+
+/* Reserve room for `count` more nodes (ids totalling idbytes bytes) / edges in every node (edge)
+** array and attribute column, and in the index. exact: size to the new total once (batches). */
+gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact);
+gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact);
+/* Commit one node / edge into reserved room (never fails). h = gm_idx_hash(id, len). */
+gm_node   cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h);
+/* Node n's id bytes in the arena: the key callback of the id index (ctx is the cp_graph). */
+gm_str    cp_id_key(const void *ctx, uint32_t n);
+gm_edge   cp_commit_edge(cp_graph *G, gm_node s, gm_node d);
+
+/* The attribute `key` of kind k, or NULL. */
+cp_attr *cp_attr_find(cp_graph *G, gm_kind k, const char *key);
+/* Append an EMPTY attribute `key` (valid bitmap sized to the rows); *out points into the table
+** until the next create. */
+gm_status cp_attr_create(cp_graph *G, gm_kind k, const char *key, cp_attr **out);
+/* Drop the last attribute of kind k (a create whose first set failed). */
+void      cp_attr_drop_last(cp_graph *G, gm_kind k);
+/* Store v at row (bit set, nvalid kept), converting or re-typing the column as needed.
+** settle = false defers the DICT -> STR decision to cp_attr_settle() (batches). */
+gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm_value *v, bool settle);
+/* Apply the deferred DICT -> STR decision (never fails: on GM_ENOMEM the column stays DICT). */
+void      cp_attr_settle(cp_graph *G, gm_kind k, cp_attr *a);
+/* Re-type a column that holds no value to `t` (I64, F64, BOOL, DICT), its data sized exactly. */
+gm_status cp_attr_retype(cp_graph *G, gm_kind k, cp_attr *a, cp_type t);
+/* Widen an I64 or DICT column's data to w bytes an entry, in place (one realloc, entries moved
+** back to front): O(capacity). GM_ENOMEM leaves the column unchanged. No-op if already >= w. */
+gm_status cp_widen(cp_attr *a, unsigned w);
+/* The storage type a value goes to: I64, F64, BOOL, DICT (strings), VAL (null, array, object). */
+cp_type  cp_type_of(const gm_value *v);
+/* Row `row`'s value, payload borrowed from the store. Precondition: its bit is set. */
+void      cp_row_value(const cp_attr *a, size_t row, gm_value *out);
+/* LIST: decode row's items into it[] (room for them); returns how many. */
+size_t    cp_list_row(const cp_attr *a, size_t row, gm_value *it);
+/* STR: write offsets up to `rows` so offsets[0..rows] are all exact (no allocation). */
+void      cp_str_finalize(cp_attr *a, size_t rows);
+/* STR: put one string (reserving bytes itself; batches pre-reserve). */
+gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len);
+
+/* Could a batch into column a move or free what vals borrow? DICT/STR: a string (at any depth)
+** inside a's bytes, which grow or are rebuilt mid-batch. VAL: the array itself inside a's slots,
+** or any payload at all (a payload borrowed from a row is freed when that row is overwritten;
+** telling it from a caller's own payload would cost a walk of the column, so any payload counts).
+** Other types hold nothing a value can point into. O(values and their payload nodes). */
+bool      cp_batch_borrows(const cp_attr *a, const gm_value *vals, size_t count);
+/* Run batch(g, k, key, hs, copy, count) on a deep copy of vals (the inputs of a batch that
+** borrows from its own target, see above), then free the copy. GM_ENOMEM if the copy fails. */
+typedef gm_status (*cp_batch_fn)(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                                  const gm_value *vals, size_t count);
+gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                            const gm_value *vals, size_t count, cp_batch_fn batch);
+
+/* The slots columnar and zerocopy share, for their gm_backend initialisers. Each adds
+** out_neighbors and its column/filter/batch slots. */
+#define CP_SHARED_SLOTS                                                                     \
+    .open = cp_open, .close = cp_close, .node_add = cp_node_add,                         \
+    .node_find = cp_node_find, .node_id = cp_node_id, .node_remove = cp_node_remove,     \
+    .node_live = cp_node_live, .node_count = cp_node_count, .node_bound = cp_node_bound, \
+    .node_next = cp_node_next, .edge_add = cp_edge_add, .edge_remove = cp_edge_remove,   \
+    .edge_ends = cp_edge_ends, .edge_live = cp_edge_live, .edge_count = cp_edge_count,   \
+    .edge_bound = cp_edge_bound, .edge_next = cp_edge_next,                               \
+    .out_degree = cp_out_degree, .in_degree = cp_in_degree, .attr_set = cp_attr_set,     \
+    .attr_get = cp_attr_get, .attr_unset = cp_attr_unset,                                 \
+    .memory_usage = cp_memory_usage
+
+#endif /* CP_STORE_H */

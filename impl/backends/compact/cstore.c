@@ -1,0 +1,1110 @@
+/*
+** cstore.c: the compact store (compact.h): a copy of the columnar store (backends/columnar/
+** store.c) with narrow integers and codes, list columns and tombstone node removal.
+**
+** Not here: how the store is READ in bulk (column views, neighbour lists, filters) and batch
+** building; columnar.c (phase 3: copies, generic row-at-a-time paths) and zerocopy.c (phase 4:
+** aliasing views, batch slots, column-scanning filter) each do that their way.
+*/
+#include <stdio.h>
+#include <string.h>
+#include "compact.h"
+#include "value.h"
+
+#define CP_TRY(expr) do { gm_status rc_ = (expr); if (rc_ != GM_OK) return rc_; } while (0)
+#define CP_NOROW SIZE_MAX
+#define CP_DICT_SCAN 8        /* dictionaries up to this size are searched linearly */
+
+gm_status cp_buf_reserve(cp_buf *b, size_t need, size_t esz, bool exact)
+{
+    if (need <= b->cap) return GM_OK;
+    /* +1/16 (at least 16 elements): at most 6.25 % slack, so bytes per row stay flat as a store
+    ** grows one row at a time (1.5x left up to 50 %, a +32 % jump at 1M rows); still geometric,
+    ** so appends stay amortised O(1) (a large block is mremap'ed by realloc, not copied) */
+    size_t grow = b->cap + (b->cap / 16 > 16 ? b->cap / 16 : 16);
+    /* exact: a batch sizes its arrays once; a small step still grows geometrically, so many
+    ** small batches stay amortised O(1) a row */
+    size_t nc = (exact && (b->cap == 0 || need >= grow)) ? need : (need > grow ? need : grow);
+    if (nc > SIZE_MAX / esz) return GM_ENOMEM;
+    char *p = gm_mem_realloc(b->p, nc * esz);
+    if (p == NULL) return GM_ENOMEM;
+    memset(p + b->cap * esz, 0, (nc - b->cap) * esz);
+    b->p = p;
+    b->cap = nc;
+    return GM_OK;
+}
+
+/* ---------------------------------------------------------------- open / close */
+
+gm_status cp_open(gm_graph **out)
+{
+    cp_graph *G = gm_mem_alloc(sizeof *G);
+    if (G == NULL) return GM_ENOMEM;
+    memset(G, 0, sizeof *G);
+    *out = &G->base;
+    return GM_OK;
+}
+
+static size_t cp_esz(cp_type t, unsigned w)
+{
+    switch (t) {
+    case CP_I64: case CP_DICT: return w ? w : 1;
+    case CP_F64: case CP_STR: case CP_LIST: return 8;
+    case CP_BOOL: return 1;
+    case CP_VAL: return sizeof(gm_value);
+    case CP_EMPTY: break;
+    }
+    return 1;
+}
+#define cp_aesz(a) cp_esz((a)->type, (a)->w)
+
+gm_status cp_widen(cp_attr *a, unsigned w)
+{
+    unsigned ow = a->w;
+    if (w <= ow || (a->type != CP_I64 && a->type != CP_DICT)) return GM_OK;
+    size_t cap = a->data.cap;
+    if (cap > 0) {
+        void *p = gm_mem_realloc(a->data.p, cap * w);
+        if (p == NULL) return GM_ENOMEM;
+        a->data.p = p;
+        for (size_t i = cap; i-- > 0;)        /* back to front: no entry is overwritten unread */
+            if (a->type == CP_I64) cp_iput(p, w, i, cp_iget(p, ow, i));
+            else cp_uput(p, w, i, cp_uget(p, ow, i));
+    }
+    a->w = (uint8_t)w;
+    return GM_OK;
+}
+
+/* Elements the data array needs for `rows` rows. */
+static size_t cp_data_need(cp_type t, size_t rows)
+{
+    switch (t) {
+    case CP_BOOL: return (rows + 7) / 8;
+    case CP_STR: case CP_LIST: return rows + 1;
+    case CP_EMPTY: return 0;
+    default: return rows;
+    }
+}
+
+/* Free everything but the name and the validity bitmap. */
+static void cp_attr_free_data(cp_attr *a)
+{
+    if (a->type == CP_VAL) {
+        gm_value *v = a->data.p;
+        for (size_t i = 0; i < a->data.cap; i++) gm_value_free(&v[i]);
+    }
+    gm_mem_free(a->data.p);
+    gm_mem_free(a->dict.p);
+    gm_mem_free(a->dbytes.p);
+    gm_mem_free(a->items.p);
+    gm_idx_free(&a->didx);
+    a->data.p = a->dict.p = a->dbytes.p = a->items.p = NULL;
+    a->data.cap = a->dict.cap = a->dbytes.cap = a->items.cap = 0;
+    a->ndict = a->nbytes = a->hi = 0;
+    a->lkind = 0;
+}
+
+static void cp_attr_free(cp_attr *a)
+{
+    cp_attr_free_data(a);
+    gm_mem_free(a->valid.p);
+    gm_mem_free(a->name);
+}
+
+void cp_close(gm_graph *g)
+{
+    cp_graph *G = CP(g);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < G->attrs[k].n; i++) cp_attr_free(&G->attrs[k].a[i]);
+        gm_mem_free(G->attrs[k].a);
+    }
+    gm_mem_free(G->idbytes.p);
+    gm_mem_free(G->idoff.p);
+    gm_mem_free(G->alive.p);
+    gm_idx_free(&G->index);
+    gm_mem_free(G->src.p);
+    gm_mem_free(G->dst.p);
+    gm_mem_free(G->indeg.p);
+    gm_mem_free(G->csroff.p);
+    gm_mem_free(G->adjdst.p);
+    gm_mem_free(G->adjedge.p);
+    gm_mem_free(G->scratch.p);
+    gm_mem_free(G);
+}
+
+/* ---------------------------------------------------------------- nodes */
+
+gm_str cp_id_key(const void *ctx, uint32_t n)
+{
+    const cp_graph *G = ctx;
+    const uint32_t *off = G->idoff.p;
+    gm_str s;
+    s.ptr = G->idbytes.p ? (const char *)G->idbytes.p + off[n] : "";
+    s.len = off[n + 1] - off[n];
+    return s;
+}
+
+static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
+{
+    CP_TRY(cp_buf_reserve(&a->valid, (rows + 7) / 8, 1, exact));
+    if (a->type == CP_EMPTY) return GM_OK;
+    return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_aesz(a), exact);
+}
+
+gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact)
+{
+    if (count > (size_t)UINT32_MAX - 1 - G->nbound) return GM_EINVAL;
+    if (idbytes > (size_t)UINT32_MAX - G->idused) return GM_ENOMEM;   /* uint32 id offsets */
+    size_t nb = (size_t)G->nbound + count;
+    CP_TRY(cp_buf_reserve(&G->idbytes, G->idused + idbytes, 1, exact));
+    CP_TRY(cp_buf_reserve(&G->idoff, nb + 1, 4, exact));
+    CP_TRY(cp_buf_reserve(&G->alive, (nb + 7) / 8, 1, exact));
+    CP_TRY(cp_buf_reserve(&G->indeg, nb, 4, exact));
+    CP_TRY(cp_buf_reserve(&G->csroff, nb + 1, 4, exact));
+    CP_TRY(gm_idx_reserve(&G->index, (size_t)G->index.len + count, exact, cp_id_key, G));
+    for (size_t i = 0; i < G->attrs[GM_KNODE].n; i++)
+        CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KNODE].a[i], nb, exact));
+    return GM_OK;
+}
+
+gm_node cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h)
+{
+    gm_node n = G->nbound;
+    uint32_t *off = G->idoff.p;
+    if (len > 0) memcpy((char *)G->idbytes.p + G->idused, id, len);
+    G->idused += len;
+    off[n + 1] = (uint32_t)G->idused;
+    cp_bit_set(G->alive.p, n);
+    ((uint32_t *)G->indeg.p)[n] = 0;
+    if (!G->missing) {                        /* the CSR holds every edge: n's segment is empty */
+        uint32_t *co = G->csroff.p;
+        co[n + 1] = co[n];
+    }
+    gm_idx_insert_h(&G->index, h, n);
+    G->nbound++;
+    G->nlive++;
+    return n;
+}
+
+gm_status cp_node_add(gm_graph *g, const char *id, size_t len, gm_node *out)
+{
+    cp_graph *G = CP(g);
+    uint64_t h = gm_idx_hash(id, len);
+    uint32_t ex;
+    if (gm_idx_find_h(&G->index, h, id, len, cp_id_key, G, &ex)) {
+        *out = ex;
+        return gm_fail(g, GM_EEXIST, "node '%.*s' exists", (int)(len > 64 ? 64 : len), id);
+    }
+    if (cp_inside(&G->idbytes, id)) {
+        /* the id lies in our own arena (a piece of another id): growing the arena would move it */
+        char *tmp = gm_mem_alloc(len);
+        if (tmp == NULL) return gm_fail(g, GM_ENOMEM, "out of memory adding a node");
+        memcpy(tmp, id, len);
+        gm_status rc = cp_node_add(g, tmp, len, out);
+        gm_mem_free(tmp);
+        return rc;
+    }
+    gm_status rc = cp_reserve_nodes(G, 1, len, false);
+    if (rc != GM_OK)
+        return gm_fail(g, rc, rc == GM_EINVAL ? "node handle space exhausted" : "out of memory adding a node");
+    *out = cp_commit_node(G, id, len, h);
+    return GM_OK;
+}
+
+gm_status cp_node_find(gm_graph *g, const char *id, size_t len, gm_node *out)
+{
+    cp_graph *G = CP(g);
+    uint32_t n;
+    if (gm_idx_find_h(&G->index, gm_idx_hash(id, len), id, len, cp_id_key, G, &n)) {
+        *out = n;
+        return GM_OK;
+    }
+    return gm_fail(g, GM_ENOTFOUND, "no node with id '%.*s'", (int)(len > 64 ? 64 : len), id);
+}
+
+gm_status cp_node_id(gm_graph *g, gm_node n, gm_str *out)
+{
+    *out = cp_id_key(CP(g), n);
+    return GM_OK;
+}
+
+/* Clear row `row` of every attribute of kind k (the node or edge is gone). */
+static void cp_rows_clear(cp_graph *G, gm_kind k, size_t row)
+{
+    for (size_t i = 0; i < G->attrs[k].n; i++) {
+        cp_attr *a = &G->attrs[k].a[i];
+        if (!cp_bit(a->valid.p, row)) continue;
+        cp_bit_clr(a->valid.p, row);
+        a->nvalid--;
+        if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[row]);
+    }
+}
+
+static void cp_edge_kill(cp_graph *G, gm_edge e)
+{
+    uint32_t *src = G->src.p, *dst = G->dst.p;
+    ((uint32_t *)G->indeg.p)[dst[e]]--;
+    src[e] = CP_DEAD;
+    G->elive--;
+    G->dirty = true;
+    cp_rows_clear(G, GM_KEDGE, e);
+}
+
+/* Tombstones (compact.h, "edges"): n's out-edges are killed now, through the CSR segment of n
+** (O(out-degree), after a rebuild if the CSR is dirty); its in-edges die at once in the counts
+** (elive -= indeg[n]; an edge whose target is dead is not live) and are swept, attribute rows
+** cleared, by the next CSR rebuild, which walks every edge anyway. No allocation, never fails. */
+gm_status cp_node_remove(gm_graph *g, gm_node n)
+{
+    cp_graph *G = CP(g);
+    if (G->missing) cp_csr_ready(G);          /* only a CSR missing edges is rebuilt: one with dead
+                                              ** entries still lists every live out-edge of n */
+    const uint32_t *off = G->csroff.p, *ae = G->adjedge.p, *src = G->src.p, *dst = G->dst.p;
+    const uint8_t *alive = G->alive.p;
+    for (uint32_t p = off[n], end = off[n + 1]; p < end; p++) {
+        uint32_t e = ae[p];
+        if (src[e] != CP_DEAD && cp_bit(alive, dst[e])) cp_edge_kill(G, e);   /* self-loops too */
+    }
+    uint32_t *indeg = G->indeg.p;
+    G->elive -= indeg[n];                     /* the in-edges left: dead from now on */
+    if (indeg[n] > 0) G->dirty = true;        /* their sources' out-degrees changed */
+    indeg[n] = 0;
+    cp_rows_clear(G, GM_KNODE, n);
+    gm_idx_remove(&G->index, n, cp_id_key, G);
+    cp_bit_clr(G->alive.p, n);
+    G->nlive--;
+    return GM_OK;
+}
+
+bool cp_node_live(const gm_graph *g, gm_node n)
+{
+    const cp_graph *G = (const cp_graph *)g;
+    return n < G->nbound && cp_bit(G->alive.p, n);
+}
+
+size_t cp_node_count(const gm_graph *g) { return ((const cp_graph *)g)->nlive; }
+size_t cp_node_bound(const gm_graph *g) { return ((const cp_graph *)g)->nbound; }
+
+gm_status cp_node_next(gm_graph *g, gm_node *it)
+{
+    cp_graph *G = CP(g);
+    const uint8_t *m = G->alive.p;
+    size_t i = *it == GM_NONE ? 0 : (size_t)*it + 1;
+    while (i < G->nbound) {
+        if ((i & 7) == 0 && m[i >> 3] == 0) { i += 8; continue; }
+        if (cp_bit(m, i)) { *it = (gm_node)i; return GM_OK; }
+        i++;
+    }
+    return GM_END;
+}
+
+/* ---------------------------------------------------------------- edges and adjacency */
+
+gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact)
+{
+    if (count > (size_t)UINT32_MAX - 1 - G->ebound) return GM_EINVAL;
+    size_t eb = (size_t)G->ebound + count;
+    CP_TRY(cp_buf_reserve(&G->src, eb, 4, exact));
+    CP_TRY(cp_buf_reserve(&G->dst, eb, 4, exact));
+    CP_TRY(cp_buf_reserve(&G->adjdst, eb, 4, exact));
+    CP_TRY(cp_buf_reserve(&G->adjedge, eb, 4, exact));
+    for (size_t i = 0; i < G->attrs[GM_KEDGE].n; i++)
+        CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KEDGE].a[i], eb, exact));
+    return GM_OK;
+}
+
+gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
+{
+    gm_edge e = G->ebound;
+    ((uint32_t *)G->src.p)[e] = s;
+    ((uint32_t *)G->dst.p)[e] = d;
+    ((uint32_t *)G->indeg.p)[d]++;
+    G->ebound++;
+    G->elive++;
+    G->dirty = G->missing = true;
+    return e;
+}
+
+gm_status cp_edge_add(gm_graph *g, gm_node src, gm_node dst, gm_edge *out)
+{
+    cp_graph *G = CP(g);
+    gm_status rc = cp_reserve_edges(G, 1, false);
+    if (rc != GM_OK)
+        return gm_fail(g, rc, rc == GM_EINVAL ? "edge handle space exhausted" : "out of memory adding an edge");
+    *out = cp_commit_edge(G, src, dst);
+    return GM_OK;
+}
+
+gm_status cp_edge_remove(gm_graph *g, gm_edge e)
+{
+    cp_edge_kill(CP(g), e);
+    return GM_OK;
+}
+
+gm_status cp_edge_ends(gm_graph *g, gm_edge e, gm_node *src, gm_node *dst)
+{
+    cp_graph *G = CP(g);
+    *src = ((const uint32_t *)G->src.p)[e];
+    *dst = ((const uint32_t *)G->dst.p)[e];
+    return GM_OK;
+}
+
+bool cp_edge_live(const gm_graph *g, gm_edge e)
+{
+    const cp_graph *G = (const cp_graph *)g;
+    return e < G->ebound && ((const uint32_t *)G->src.p)[e] != CP_DEAD &&
+           cp_bit(G->alive.p, ((const uint32_t *)G->dst.p)[e]);
+}
+
+size_t cp_edge_count(const gm_graph *g) { return ((const cp_graph *)g)->elive; }
+size_t cp_edge_bound(const gm_graph *g) { return ((const cp_graph *)g)->ebound; }
+
+gm_status cp_edge_next(gm_graph *g, gm_edge *it)
+{
+    cp_graph *G = CP(g);
+    const uint32_t *src = G->src.p, *dst = G->dst.p;
+    const uint8_t *alive = G->alive.p;
+    for (size_t e = *it == GM_NONE ? 0 : (size_t)*it + 1; e < G->ebound; e++)
+        if (src[e] != CP_DEAD && cp_bit(alive, dst[e])) { *it = (gm_edge)e; return GM_OK; }
+    return GM_END;
+}
+
+void cp_csr_ready(cp_graph *G)
+{
+    if (!G->dirty) return;
+    size_t nb = G->nbound, eb = G->ebound;
+    uint32_t *off = G->csroff.p, *ad = G->adjdst.p, *ae = G->adjedge.p, *src = G->src.p;
+    const uint32_t *dst = G->dst.p;
+    const uint8_t *alive = G->alive.p;
+    G->dirty = G->missing = false;
+    if (nb == 0) return;
+    /* sweep the tombstones: an edge into a removed node is dead (already out of elive) */
+    for (size_t e = 0; e < eb; e++)
+        if (src[e] != CP_DEAD && !cp_bit(alive, dst[e])) {
+            src[e] = CP_DEAD;
+            cp_rows_clear(G, GM_KEDGE, e);
+        }
+    /* Stable counting sort in place: count into off[s+1], prefix-sum to segment ends, place edges
+    ** from the last handle down (so each segment ends up in increasing handle order), which
+    ** leaves off[s+1] = start of s; shift by one. */
+    memset(off, 0, (nb + 1) * sizeof *off);
+    for (size_t e = 0; e < eb; e++)
+        if (src[e] != CP_DEAD) off[src[e] + 1]++;
+    for (size_t i = 0; i < nb; i++) off[i + 1] += off[i];
+    for (size_t e = eb; e-- > 0;) {
+        uint32_t s = src[e];
+        if (s == CP_DEAD) continue;
+        uint32_t p = --off[s + 1];
+        ad[p] = dst[e];
+        ae[p] = (uint32_t)e;
+    }
+    memmove(off, off + 1, nb * sizeof *off);
+    off[nb] = G->elive;
+}
+
+gm_status cp_out_degree(gm_graph *g, gm_node n, size_t *out)
+{
+    cp_graph *G = CP(g);
+    cp_csr_ready(G);
+    const uint32_t *off = G->csroff.p;
+    *out = off[n + 1] - off[n];
+    return GM_OK;
+}
+
+gm_status cp_in_degree(gm_graph *g, gm_node n, size_t *out)
+{
+    *out = ((const uint32_t *)CP(g)->indeg.p)[n];
+    return GM_OK;
+}
+
+/* ---------------------------------------------------------------- attribute columns */
+
+/* -- list columns: a row is bytes in dbytes (offsets as STR): list<int> / list<f64> are the
+** items as int64 / double, back to back; list<str> is a uint32 count, then per item a uint32
+** length and the bytes. An empty list is 0 bytes, whatever the kind. -- */
+#define CP_NOKIND 0xFF
+
+/* The items' common type (GM_INT, GM_DOUBLE, GM_STRING), GM_NULL for an empty list, CP_NOKIND
+** when they are mixed or of another type. */
+static unsigned cp_list_kind(const gm_value *v)
+{
+    size_t n = v->as.a.len;
+    if (n == 0) return GM_NULL;
+    gm_type t = v->as.a.items[0].type;
+    if (t != GM_INT && t != GM_DOUBLE && t != GM_STRING) return CP_NOKIND;
+    for (size_t i = 1; i < n; i++)
+        if (v->as.a.items[i].type != t) return CP_NOKIND;
+    return t;
+}
+
+/* list<int> items are stored at the column's width w (1, 2, 4, 8), as integer columns. */
+static size_t cp_list_bytes(const gm_value *v, unsigned w)
+{
+    size_t n = v->as.a.len, b = 0;
+    if (n == 0) return 0;
+    if (v->as.a.items[0].type == GM_INT) return n * w;
+    if (v->as.a.items[0].type != GM_STRING) return n * 8;
+    b = 4;
+    for (size_t i = 0; i < n; i++) b += 4 + v->as.a.items[i].as.s.len;
+    return b;
+}
+
+static void cp_list_iput(char *p, unsigned w, int64_t x)
+{
+    if (w == 1) { int8_t y = (int8_t)x; memcpy(p, &y, 1); }
+    else if (w == 2) { int16_t y = (int16_t)x; memcpy(p, &y, 2); }
+    else if (w == 4) { int32_t y = (int32_t)x; memcpy(p, &y, 4); }
+    else memcpy(p, &x, 8);
+}
+
+static int64_t cp_list_iget(const char *p, unsigned w)
+{
+    if (w == 1) { int8_t y; memcpy(&y, p, 1); return y; }
+    if (w == 2) { int16_t y; memcpy(&y, p, 2); return y; }
+    if (w == 4) { int32_t y; memcpy(&y, p, 4); return y; }
+    int64_t y;
+    memcpy(&y, p, 8);
+    return y;
+}
+
+static void cp_list_encode(char *p, const gm_value *v, unsigned w)
+{
+    size_t n = v->as.a.len;
+    if (n == 0) return;
+    const gm_value *it = v->as.a.items;
+    if (it[0].type == GM_INT) for (size_t i = 0; i < n; i++) cp_list_iput(p + w * i, w, it[i].as.i);
+    else if (it[0].type == GM_DOUBLE) for (size_t i = 0; i < n; i++) memcpy(p + 8 * i, &it[i].as.d, 8);
+    else {
+        uint32_t c = (uint32_t)n;
+        memcpy(p, &c, 4);
+        p += 4;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t l = (uint32_t)it[i].as.s.len;
+            memcpy(p, &l, 4);
+            if (l > 0) memcpy(p + 4, it[i].as.s.ptr, l);
+            p += 4 + l;
+        }
+    }
+}
+
+/* Items of a row: its byte length decides n for numbers; strings carry their count. */
+static size_t cp_list_count(const cp_attr *a, const char *p, size_t len)
+{
+    if (len == 0) return 0;
+    if (a->lkind == GM_INT) return len / a->w;
+    if (a->lkind != GM_STRING) return len / 8;
+    uint32_t c;
+    memcpy(&c, p, 4);
+    return c;
+}
+
+cp_type cp_type_of(const gm_value *v)
+{
+    switch (v->type) {
+    case GM_INT: return CP_I64;
+    case GM_DOUBLE: return CP_F64;
+    case GM_BOOL: return CP_BOOL;
+    case GM_STRING: return CP_DICT;
+    case GM_ARRAY: return cp_list_kind(v) != CP_NOKIND ? CP_LIST : CP_VAL;
+    default: return CP_VAL;
+    }
+}
+
+static bool cp_same(cp_type have, cp_type want)
+{
+    return have == want || (have == CP_STR && want == CP_DICT);
+}
+
+cp_attr *cp_attr_find(cp_graph *G, gm_kind k, const char *key)
+{
+    size_t len = strlen(key);
+    cp_attrs *t = &G->attrs[k];
+    for (size_t i = 0; i < t->n; i++)
+        if (t->a[i].namelen == len && memcmp(t->a[i].name, key, len) == 0) return &t->a[i];
+    return NULL;
+}
+
+gm_status cp_attr_create(cp_graph *G, gm_kind k, const char *key, cp_attr **out)
+{
+    cp_attrs *t = &G->attrs[k];
+    cp_buf dir = { t->a, t->cap };
+    CP_TRY(cp_buf_reserve(&dir, t->n + 1, sizeof(cp_attr), true));
+    t->a = dir.p;
+    t->cap = dir.cap;
+    size_t len = strlen(key);
+    char *name = gm_mem_alloc(len + 1);
+    if (name == NULL) return GM_ENOMEM;
+    memcpy(name, key, len + 1);
+    cp_buf valid = { NULL, 0 };
+    if (cp_buf_reserve(&valid, (cp_rows(G, k) + 7) / 8, 1, true) != GM_OK) {
+        gm_mem_free(name);
+        return GM_ENOMEM;
+    }
+    cp_attr *a = &t->a[t->n++];
+    memset(a, 0, sizeof *a);
+    a->name = name;
+    a->namelen = len;
+    a->type = CP_EMPTY;
+    a->valid = valid;
+    *out = a;
+    return GM_OK;
+}
+
+void cp_attr_drop_last(cp_graph *G, gm_kind k)
+{
+    cp_attrs *t = &G->attrs[k];
+    cp_attr_free(&t->a[--t->n]);
+}
+
+void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
+{
+    switch (a->type) {
+    case CP_I64: *out = gm_int(cp_iget(a->data.p, a->w, row)); return;
+    case CP_F64: *out = gm_double(((const double *)a->data.p)[row]); return;
+    case CP_BOOL: *out = gm_bool(cp_bit(a->data.p, row)); return;
+    case CP_DICT: {
+        const gm_str *d = &((const gm_str *)a->dict.p)[cp_uget(a->data.p, a->w, row)];
+        *out = gm_strn(d->ptr, d->len);
+        return;
+    }
+    case CP_STR: {
+        const uint64_t *off = a->data.p;
+        const char *b = a->dbytes.p ? (const char *)a->dbytes.p : "";
+        if (row < a->hi) *out = gm_strn(b + off[row], (size_t)(off[row + 1] - off[row]));
+        else *out = gm_strn(b, 0);
+        return;
+    }
+    case CP_VAL: *out = ((const gm_value *)a->data.p)[row]; return;
+    case CP_LIST: {
+        /* decoded into the column's scratch, reserved by the puts for the longest list: the
+        ** items are borrowed until the next read of this column (no allocation here) */
+        size_t n = cp_list_row(a, row, a->items.p);
+        out->type = GM_ARRAY;
+        out->as.a.items = n > 0 ? a->items.p : NULL;
+        out->as.a.len = n;
+        return;
+    }
+    case CP_EMPTY: break;
+    }
+    *out = gm_null();
+}
+
+size_t cp_list_row(const cp_attr *a, size_t row, gm_value *it)
+{
+    {
+        const uint64_t *off = a->data.p;
+        const char *b = a->dbytes.p ? (const char *)a->dbytes.p : "";
+        const char *p = b;
+        size_t len = 0;
+        if (row < a->hi) { p = b + off[row]; len = (size_t)(off[row + 1] - off[row]); }
+        size_t n = cp_list_count(a, p, len);
+        if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) it[i] = gm_int(cp_list_iget(p + (size_t)a->w * i, a->w));
+        else if (a->lkind == GM_DOUBLE) for (size_t i = 0; i < n; i++) { double x; memcpy(&x, p + 8 * i, 8); it[i] = gm_double(x); }
+        else if (n > 0) {
+            p += 4;
+            for (size_t i = 0; i < n; i++) {
+                uint32_t l;
+                memcpy(&l, p, 4);
+                it[i] = gm_strn(p + 4, l);
+                p += 4 + l;
+            }
+        }
+        return n;
+    }
+}
+
+/* -- dictionary strings: entries are back to back in dbytes, in code order -- */
+
+static gm_str cp_dict_key(const void *ctx, uint32_t code)
+{
+    return ((const gm_str *)((const cp_attr *)ctx)->dict.p)[code];
+}
+
+static gm_status cp_dict_reserve(cp_attr *a, size_t nnew, size_t bytes, bool exact)
+{
+    if (a->ndict + nnew > 0) CP_TRY(cp_widen(a, cp_uwidth(a->ndict + nnew - 1)));   /* codes grow */
+    CP_TRY(cp_buf_reserve(&a->dict, a->ndict + nnew, sizeof(gm_str), exact));
+    if (a->nbytes + bytes > a->dbytes.cap) {
+        CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + bytes, 1, exact));
+        /* the bytes moved: re-point every entry (they are contiguous in code order) */
+        gm_str *d = a->dict.p;
+        size_t pos = 0;
+        for (size_t i = 0; i < a->ndict; i++) {
+            d[i].ptr = (const char *)a->dbytes.p + pos;
+            pos += d[i].len;
+        }
+    }
+    return gm_idx_reserve(&a->didx, a->ndict + nnew, exact, cp_dict_key, a);
+}
+
+static uint32_t cp_dict_commit(cp_attr *a, uint64_t h, const char *s, size_t len)
+{
+    char *b = a->dbytes.p;
+    gm_str *d = a->dict.p;
+    if (len > 0) memcpy(b + a->nbytes, s, len);
+    d[a->ndict].ptr = b ? b + a->nbytes : "";
+    d[a->ndict].len = len;
+    a->nbytes += len;
+    gm_idx_insert_h(&a->didx, h, (uint32_t)a->ndict);
+    return (uint32_t)a->ndict++;
+}
+
+/* Rebuild DICT column a as STR, optionally with (s, len) at `row` (CP_NOROW: none). */
+static gm_status cp_to_str(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const char *s, size_t len)
+{
+    size_t rows = cp_rows(G, k), total = 0;
+    const uint8_t *valid = a->valid.p;
+    const void *codes = a->data.p;
+    unsigned w = a->w;
+    const gm_str *d = a->dict.p;
+    for (size_t r = 0; r < rows; r++)
+        if (r == row) total += len;
+        else if (cp_bit(valid, r)) total += d[cp_uget(codes, w, r)].len;
+    cp_buf off = { NULL, 0 }, bytes = { NULL, 0 };
+    if (cp_buf_reserve(&off, rows + 1, 8, true) != GM_OK) return GM_ENOMEM;
+    if (cp_buf_reserve(&bytes, total, 1, true) != GM_OK) { gm_mem_free(off.p); return GM_ENOMEM; }
+    uint64_t *o = off.p;
+    char *b = bytes.p;
+    size_t pos = 0;
+    for (size_t r = 0; r < rows; r++) {
+        o[r] = pos;
+        const char *p = NULL;
+        size_t n = 0;
+        if (r == row) { p = s; n = len; }
+        else if (cp_bit(valid, r)) { p = d[cp_uget(codes, w, r)].ptr; n = d[cp_uget(codes, w, r)].len; }
+        if (n > 0) memcpy(b + pos, p, n);
+        pos += n;
+    }
+    o[rows] = pos;
+    cp_attr_free_data(a);
+    a->type = CP_STR;
+    a->data = off;
+    a->dbytes = bytes;
+    a->nbytes = pos;
+    a->hi = rows;
+    return GM_OK;
+}
+
+static gm_status cp_dict_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const char *s,
+                              size_t len, bool was, bool settle)
+{
+    uint32_t code;
+    if (a->ndict <= CP_DICT_SCAN) {          /* a few entries: comparing beats hashing */
+        const gm_str *d = a->dict.p;
+        for (code = 0; code < a->ndict; code++)
+            if (d[code].len == len && (len == 0 || memcmp(d[code].ptr, s, len) == 0)) {
+                cp_uput(a->data.p, a->w, row, code);
+                return GM_OK;
+            }
+    }
+    uint64_t h = gm_idx_hash(s, len);
+    if (a->ndict > CP_DICT_SCAN && gm_idx_find_h(&a->didx, h, s, len, cp_dict_key, a, &code)) {
+        cp_uput(a->data.p, a->w, row, code);
+        return GM_OK;
+    }
+    size_t nv = a->nvalid + (was ? 0 : 1);
+    if (settle && a->ndict + 1 > CP_DICT_SMALL && (a->ndict + 1) * 2 > nv)
+        return cp_to_str(G, k, a, row, s, len);
+    if (cp_inside(&a->dbytes, s)) {          /* a piece of one of our own strings: copy it first */
+        char *tmp = gm_mem_alloc(len);
+        if (tmp == NULL) return GM_ENOMEM;
+        memcpy(tmp, s, len);
+        gm_status rc = cp_dict_put(G, k, a, row, tmp, len, was, settle);
+        gm_mem_free(tmp);
+        return rc;
+    }
+    CP_TRY(cp_dict_reserve(a, 1, len, false));
+    cp_uput(a->data.p, a->w, row, cp_dict_commit(a, h, s, len));
+    return GM_OK;
+}
+
+/* Make row's bytes `len` long (append in build order, or shift the rows after it) and return
+** where they go in *dst. GM_ENOMEM leaves the column unchanged. */
+static gm_status cp_slot(cp_attr *a, size_t row, size_t len, char **dst)
+{
+    uint64_t *off = a->data.p;
+    if (row >= a->hi) {
+        CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len, 1, false));
+        off = a->data.p;
+        for (size_t i = a->hi + 1; i <= row; i++) off[i] = a->nbytes;
+        *dst = a->dbytes.p ? (char *)a->dbytes.p + a->nbytes : NULL;   /* NULL: len is 0 */
+        a->nbytes += len;
+        off[row + 1] = a->nbytes;
+        a->hi = row + 1;
+        return GM_OK;
+    }
+    size_t old = (size_t)(off[row + 1] - off[row]);
+    if (len > old) CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len - old, 1, false));
+    char *b = a->dbytes.p;
+    size_t tail = a->nbytes - (size_t)off[row + 1];
+    if (len != old) {
+        if (tail > 0) memmove(b + off[row] + len, b + off[row + 1], tail);
+        uint64_t delta = (uint64_t)len - (uint64_t)old;
+        for (size_t i = row + 1; i <= a->hi; i++) off[i] += delta;
+        a->nbytes = a->nbytes + len - old;
+    }
+    *dst = b ? b + off[row] : NULL;
+    return GM_OK;
+}
+
+static bool cp_value_in(const cp_buf *b, const gm_value *v);
+
+/* list<int>: re-encode every row at w bytes an item into a new arena (offsets rewritten in
+** place): O(rows + bytes), once per widening, at most 3 per column. GM_ENOMEM: unchanged. */
+static gm_status cp_list_widen(cp_attr *a, unsigned w)
+{
+    unsigned ow = a->w ? a->w : 1;
+    if (w <= ow) { a->w = (uint8_t)ow; return GM_OK; }
+    if (a->lkind != GM_INT || a->nbytes == 0) { a->w = (uint8_t)w; return GM_OK; }
+    size_t total = a->nbytes / ow * w;
+    cp_buf nb = { NULL, 0 };
+    CP_TRY(cp_buf_reserve(&nb, total, 1, false));
+    uint64_t *off = a->data.p;
+    const char *src = a->dbytes.p;
+    char *dst = nb.p;
+    size_t pos = 0;
+    for (size_t r = 0; r < a->hi; r++) {
+        size_t n = (size_t)(off[r + 1] - off[r]) / ow;
+        for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + off[r] + i * ow, ow));
+        off[r] = pos;
+        pos += n * w;
+    }
+    off[a->hi] = pos;
+    gm_mem_free(a->dbytes.p);
+    a->dbytes = nb;
+    a->nbytes = pos;
+    a->w = (uint8_t)w;
+    return GM_OK;
+}
+
+/* Store list v (kind checked by the caller) at row: scratch for its items first, then bytes. */
+static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
+{
+    uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
+    uintptr_t x = (uintptr_t)v->as.a.items;
+    if ((a->items.p != NULL && v->as.a.len > 0 && x >= lo && x < hi) || cp_value_in(&a->dbytes, v)) {
+        gm_value c;                           /* read from this column: it moves below, copy it */
+        CP_TRY(gm_value_copy(&c, v));
+        gm_status rc = cp_list_put(a, row, &c);
+        gm_value_free(&c);
+        return rc;
+    }
+    CP_TRY(cp_buf_reserve(&a->items, v->as.a.len, sizeof(gm_value), false));
+    if (v->as.a.len > 0 && v->as.a.items[0].type == GM_INT) {
+        unsigned w = a->w ? a->w : 1;
+        for (size_t i = 0; i < v->as.a.len && w < 8; i++) {
+            unsigned x = cp_iwidth(v->as.a.items[i].as.i);
+            if (x > w) w = x;
+        }
+        CP_TRY(cp_list_widen(a, w));
+    }
+    char *dst;
+    CP_TRY(cp_slot(a, row, cp_list_bytes(v, a->w), &dst));
+    cp_list_encode(dst, v, a->w);
+    if (v->as.a.len > 0) a->lkind = (uint8_t)v->as.a.items[0].type;
+    return GM_OK;
+}
+
+gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
+{
+    if (cp_inside(&a->dbytes, s)) {          /* our own bytes move below: copy them first */
+        char *tmp = gm_mem_alloc(len);
+        if (tmp == NULL) return GM_ENOMEM;
+        memcpy(tmp, s, len);
+        gm_status rc = cp_str_put(a, row, tmp, len);
+        gm_mem_free(tmp);
+        return rc;
+    }
+    uint64_t *off = a->data.p;
+    if (row >= a->hi) {                       /* append: the build order */
+        CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len, 1, false));
+        for (size_t i = a->hi + 1; i <= row; i++) off[i] = a->nbytes;
+        if (len > 0) memcpy((char *)a->dbytes.p + a->nbytes, s, len);
+        a->nbytes += len;
+        off[row + 1] = a->nbytes;
+        a->hi = row + 1;
+        return GM_OK;
+    }
+    /* replace inside: shift the rows after it, O(rows after + their bytes) */
+    size_t old = (size_t)(off[row + 1] - off[row]);
+    if (len > old) CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len - old, 1, false));
+    char *b = a->dbytes.p;
+    size_t tail = a->nbytes - (size_t)off[row + 1];
+    if (len != old) {
+        if (tail > 0) memmove(b + off[row] + len, b + off[row + 1], tail);
+        uint64_t delta = (uint64_t)len - (uint64_t)old;   /* modular: works for shrinking too */
+        for (size_t i = row + 1; i <= a->hi; i++) off[i] += delta;
+        a->nbytes = a->nbytes + len - old;
+    }
+    if (len > 0) memcpy(b + off[row], s, len);
+    return GM_OK;
+}
+
+void cp_str_finalize(cp_attr *a, size_t rows)
+{
+    uint64_t *off = a->data.p;
+    if ((a->type != CP_STR && a->type != CP_LIST) || a->hi >= rows) return;
+    for (size_t i = a->hi + 1; i <= rows; i++) off[i] = a->nbytes;
+    a->hi = rows;
+}
+
+/* Store v in a column of a compatible type (no bit bookkeeping). */
+static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const gm_value *v,
+                              bool was, bool settle)
+{
+    switch (a->type) {
+    case CP_I64:
+        CP_TRY(cp_widen(a, cp_iwidth(v->as.i)));   /* a value that does not fit: widen once */
+        cp_iput(a->data.p, a->w, row, v->as.i);
+        return GM_OK;
+    case CP_F64: ((double *)a->data.p)[row] = v->as.d; return GM_OK;
+    case CP_BOOL:
+        if (v->as.b) cp_bit_set(a->data.p, row);
+        else cp_bit_clr(a->data.p, row);
+        return GM_OK;
+    case CP_DICT: return cp_dict_put(G, k, a, row, v->as.s.ptr, v->as.s.len, was, settle);
+    case CP_STR: return cp_str_put(a, row, v->as.s.ptr, v->as.s.len);
+    case CP_LIST: return cp_list_put(a, row, v);
+    case CP_VAL: {
+        gm_value c;
+        CP_TRY(gm_value_copy(&c, v));        /* copy first: v may borrow from this very row */
+        gm_value *slot = &((gm_value *)a->data.p)[row];
+        gm_value_free(slot);
+        *slot = c;
+        return GM_OK;
+    }
+    case CP_EMPTY: break;
+    }
+    return GM_EINVAL;
+}
+
+/* Move the data fields of t into a (a's old data freed). */
+static void cp_attr_take(cp_attr *a, cp_attr *t)
+{
+    cp_attr_free_data(a);
+    a->type = t->type;
+    a->w = t->w;
+    a->data = t->data;
+    a->dict = t->dict;
+    a->ndict = t->ndict;
+    a->dbytes = t->dbytes;
+    a->nbytes = t->nbytes;
+    a->didx = t->didx;
+    a->hi = t->hi;
+    a->lkind = t->lkind;
+    a->items = t->items;
+}
+
+gm_status cp_attr_retype(cp_graph *G, gm_kind k, cp_attr *a, cp_type type)
+{
+    cp_attr t;
+    memset(&t, 0, sizeof t);
+    t.type = type;
+    t.w = 1;
+    CP_TRY(cp_buf_reserve(&t.data, cp_data_need(type, cp_rows(G, k)), cp_aesz(&t), true));
+    cp_attr_take(a, &t);
+    return GM_OK;
+}
+
+/* The column holds no value but (maybe) row's: give it v's type, allocate-then-commit. */
+static gm_status cp_retype_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const gm_value *v,
+                                cp_type want)
+{
+    cp_attr t;
+    memset(&t, 0, sizeof t);
+    t.type = want;
+    t.w = want == CP_I64 ? (uint8_t)cp_iwidth(v->as.i) : 1;
+    size_t rows = cp_rows(G, k);
+    CP_TRY(cp_buf_reserve(&t.data, cp_data_need(want, rows), cp_aesz(&t), true));
+    gm_status rc = cp_data_put(G, k, &t, row, v, false, true);
+    if (rc != GM_OK) {
+        cp_attr_free_data(&t);
+        return rc;
+    }
+    cp_attr_take(a, &t);
+    return GM_OK;
+}
+
+/* Mixed types: rebuild the column as tagged values (deep copies), with v at row. */
+static gm_status cp_to_val(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const gm_value *v)
+{
+    size_t rows = cp_rows(G, k);
+    cp_attr t;
+    memset(&t, 0, sizeof t);
+    t.type = CP_VAL;
+    CP_TRY(cp_buf_reserve(&t.data, rows, sizeof(gm_value), true));
+    gm_value *nv = t.data.p;
+    gm_status rc = GM_OK;
+    for (size_t r = 0; r < rows && rc == GM_OK; r++) {
+        if (r == row || !cp_bit(a->valid.p, r)) continue;
+        gm_value cur;
+        cp_row_value(a, r, &cur);
+        rc = gm_value_copy(&nv[r], &cur);
+    }
+    if (rc == GM_OK) rc = gm_value_copy(&nv[row], v);
+    if (rc != GM_OK) {
+        cp_attr_free_data(&t);               /* frees the copies made so far */
+        return rc;
+    }
+    cp_attr_take(a, &t);
+    return GM_OK;
+}
+
+gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm_value *v, bool settle)
+{
+    cp_type want = cp_type_of(v);
+    bool was = cp_bit(a->valid.p, row);
+    gm_status rc;
+    if (a->type == CP_LIST && want == CP_LIST && a->lkind != GM_NULL) {
+        unsigned kind = cp_list_kind(v);
+        if (kind != GM_NULL && kind != a->lkind) want = CP_VAL;   /* list<int> meets list<str> */
+    }
+    if (a->type == CP_VAL || cp_same(a->type, want)) rc = cp_data_put(G, k, a, row, v, was, settle);
+    else if (a->nvalid == 0 || (a->nvalid == 1 && was)) rc = cp_retype_put(G, k, a, row, v, want);
+    else rc = cp_to_val(G, k, a, row, v);
+    if (rc != GM_OK) return rc;
+    if (!was) {
+        cp_bit_set(a->valid.p, row);
+        a->nvalid++;
+    }
+    return GM_OK;
+}
+
+void cp_attr_settle(cp_graph *G, gm_kind k, cp_attr *a)
+{
+    if (a->type == CP_DICT && a->ndict > CP_DICT_SMALL && a->ndict * 2 > a->nvalid)
+        (void)cp_to_str(G, k, a, CP_NOROW, NULL, 0);   /* GM_ENOMEM: stays DICT, still correct */
+}
+
+static const char *cp_kind_name(gm_kind k) { return k == GM_KNODE ? "node" : "edge"; }
+
+gm_status cp_attr_set(gm_graph *g, gm_kind k, uint32_t h, const char *key, const gm_value *v)
+{
+    cp_graph *G = CP(g);
+    cp_attr *a = cp_attr_find(G, k, key);
+    bool created = false;
+    gm_status rc = GM_OK;
+    if (a == NULL) {
+        rc = cp_attr_create(G, k, key, &a);
+        created = rc == GM_OK;
+    }
+    if (rc == GM_OK) rc = cp_attr_put(G, k, a, h, v, true);
+    if (rc == GM_OK) return GM_OK;
+    if (created) cp_attr_drop_last(G, k);
+    return gm_fail(g, rc, "cannot set '%s' on %s %u: %s", key, cp_kind_name(k), (unsigned)h,
+                   gm_strerror(rc));
+}
+
+gm_status cp_attr_get(gm_graph *g, gm_kind k, uint32_t h, const char *key, gm_value *out)
+{
+    cp_attr *a = cp_attr_find(CP(g), k, key);
+    if (a == NULL || !cp_bit(a->valid.p, h)) return GM_ABSENT;
+    cp_row_value(a, h, out);
+    return GM_OK;
+}
+
+gm_status cp_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
+{
+    cp_attr *a = cp_attr_find(CP(g), k, key);
+    if (a == NULL || !cp_bit(a->valid.p, h)) return GM_ABSENT;
+    cp_bit_clr(a->valid.p, h);
+    a->nvalid--;
+    if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[h]);
+    return GM_OK;
+}
+
+/* ---------------------------------------------------------------- batches borrowing from their target */
+
+static bool cp_str_in(const cp_buf *b, gm_str s) { return s.len > 0 && cp_inside(b, s.ptr); }
+
+static bool cp_value_in(const cp_buf *b, const gm_value *v)
+{
+    switch (v->type) {
+    case GM_STRING: return cp_str_in(b, v->as.s);
+    case GM_ARRAY:
+        for (size_t i = 0; i < v->as.a.len; i++)
+            if (cp_value_in(b, &v->as.a.items[i])) return true;
+        return false;
+    case GM_OBJECT:
+        for (size_t i = 0; i < v->as.o.len; i++)
+            if (cp_str_in(b, v->as.o.keys[i]) || cp_value_in(b, &v->as.o.vals[i])) return true;
+        return false;
+    default: return false;
+    }
+}
+
+bool cp_batch_borrows(const cp_attr *a, const gm_value *vals, size_t count)
+{
+    if (a == NULL) return false;              /* a new column holds nothing yet */
+    if (a->type == CP_DICT || a->type == CP_STR || a->type == CP_LIST) {
+        uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
+        for (size_t i = 0; i < count; i++) {
+            if (cp_value_in(&a->dbytes, &vals[i])) return true;
+            uintptr_t x = (uintptr_t)vals[i].as.a.items;
+            if (vals[i].type == GM_ARRAY && a->items.p != NULL && x >= lo && x < hi) return true;
+        }
+        return false;
+    }
+    if (a->type != CP_VAL) return false;
+    uintptr_t lo = (uintptr_t)a->data.p, hi = lo + a->data.cap * sizeof(gm_value);
+    uintptr_t vlo = (uintptr_t)vals, vhi = vlo + count * sizeof *vals;
+    if (a->data.p != NULL && vlo < hi && lo < vhi) return true;
+    for (size_t i = 0; i < count; i++) {
+        gm_type t = vals[i].type;
+        if ((t == GM_STRING && vals[i].as.s.len > 0) || (t == GM_ARRAY && vals[i].as.a.len > 0) ||
+            (t == GM_OBJECT && vals[i].as.o.len > 0))
+            return true;
+    }
+    return false;
+}
+
+gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32_t *hs,
+                            const gm_value *vals, size_t count, cp_batch_fn batch)
+{
+    gm_value *copy = count <= SIZE_MAX / sizeof *copy ? gm_mem_alloc(count * sizeof *copy) : NULL;
+    size_t made = 0;
+    gm_status rc = copy != NULL ? GM_OK : GM_ENOMEM;
+    while (made < count && rc == GM_OK) {
+        rc = gm_value_copy(&copy[made], &vals[made]);
+        if (rc == GM_OK) made++;
+    }
+    if (rc == GM_OK) rc = batch(g, k, key, hs, copy, count);
+    else gm_fail(g, rc, "out of memory copying %zu values borrowed from '%s'", count, key);
+    for (size_t i = 0; i < made; i++) gm_value_free(&copy[i]);
+    gm_mem_free(copy);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- accounting */
+
+static size_t cp_attr_bytes(const cp_attr *a)
+{
+    size_t n = a->namelen + 1 + a->valid.cap + a->data.cap * cp_aesz(a) +
+               a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
+               a->items.cap * sizeof(gm_value);
+    if (a->type == CP_VAL) {
+        const gm_value *v = a->data.p;
+        for (size_t i = 0; i < a->data.cap; i++) n += gm_value_payload_bytes(&v[i]);
+    }
+    return n;
+}
+
+gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
+{
+    cp_graph *G = CP(g);
+    fn(ud, "graph", sizeof *G + (G->attrs[0].cap + G->attrs[1].cap) * sizeof(cp_attr));
+    fn(ud, "ids", G->idbytes.cap + G->idoff.cap * 4);
+    fn(ud, "index", gm_idx_bytes(&G->index));
+    fn(ud, "nodes", G->alive.cap);
+    fn(ud, "edges", (G->src.cap + G->dst.cap) * 4);
+    fn(ud, "adjacency", (G->csroff.cap + G->adjdst.cap + G->adjedge.cap + G->indeg.cap) * 4);
+    fn(ud, "scratch", G->scratch.cap * 4);
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < G->attrs[k].n; i++) {
+            const cp_attr *a = &G->attrs[k].a[i];
+            char name[128];
+            snprintf(name, sizeof name, "%s:%s", cp_kind_name((gm_kind)k), a->name);
+            fn(ud, name, cp_attr_bytes(a));
+        }
+    return GM_OK;
+}
