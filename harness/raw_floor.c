@@ -15,9 +15,13 @@
 **              int8, salary 50,000-150,000 int32); a set that does not fit widens the column;
 **      double  f64 (never narrowed to float);
 **      bool    bit-packed;
-**      string  <= 256 distinct values: 1-byte dictionary codes + the distinct strings once
-**              (arena + u32 offsets); otherwise an arena + u32 offsets[n+1];
-**      mixed   (several types, arrays, objects; the last resort): 1-byte type tag per item +
+**      string  a dictionary (the distinct strings once, arena + u32 offsets, and per item a
+**              code of 1, 2 or 4 bytes by cardinality) when <= 256 distinct or when smaller
+**              than the plain layout; otherwise an arena + u32 offsets[n+1];
+**      list    arrays whose items share one scalar type: u32 offsets[n+1] + one child column of
+**              every item, laid out as above (list<int32>, list<dict-u16>, ...); no offsets
+**              when every item holds a list of one length (pos: list<f64>[2]);
+**      mixed   (several types, nested arrays, objects; the last resort): 1-byte tag per item +
 **              u32 offsets[n+1] + a payload arena: int64/double as 8 bytes, bool 1 byte, strings
 **              raw, arrays and objects as compact JSON text;
 **    a validity bitmap only when some item lacks a non-null value, a null bitmap only when
@@ -57,7 +61,7 @@ static void raw_free(void *p, size_t n)
 
 /* ---------------------------------------------------------------- layout */
 
-typedef enum raw_kind { RAW_INT, RAW_F64, RAW_BOOL, RAW_DICT, RAW_STR, RAW_MIXED } raw_kind;
+typedef enum raw_kind { RAW_INT, RAW_F64, RAW_BOOL, RAW_DICT, RAW_STR, RAW_MIXED, RAW_LIST } raw_kind;
 #define RAW_ABSENT 0xFF                 /* mixed tag of an item without the attribute */
 
 typedef struct raw_col {
@@ -72,6 +76,8 @@ typedef struct raw_col {
     size_t   arena_bytes;
     size_t   ndict;
     uint8_t *valid, *nulls;             /* (n+7)/8 bytes each, or NULL */
+    struct raw_col *child;              /* RAW_LIST: the items of every list, one typed column */
+    size_t   fixed;                     /* RAW_LIST without offs: every list has this length */
 } raw_col;
 
 typedef struct raw_graph {
@@ -92,6 +98,7 @@ static void raw_setbit(uint8_t *b, size_t i) { b[i >> 3] |= (uint8_t)(1u << (i &
 static size_t raw_col_bytes(const raw_col *c)
 {
     size_t b = c->data_bytes + c->arena_bytes;
+    if (c->child) b += raw_col_bytes(c->child);
     if (c->offs) b += ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t);
     if (c->valid) b += raw_bm(c->n);
     if (c->nulls) b += raw_bm(c->n);
@@ -105,6 +112,7 @@ static void raw_col_free(raw_col *c)
     if (c->offs) raw_free(c->offs, ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t));
     if (c->valid) raw_free(c->valid, raw_bm(c->n));
     if (c->nulls) raw_free(c->nulls, raw_bm(c->n));
+    if (c->child) { raw_col_free(c->child); raw_free(c->child, sizeof *c->child); }
     memset(c, 0, sizeof *c);
 }
 
@@ -127,6 +135,27 @@ static void raw_int_put(raw_col *c, size_t i, int64_t v)
     default: ((int64_t *)c->data)[i] = v; break;
     }
 }
+
+/* A dictionary column's code of item i: unsigned, c->width bytes (1, 2 or 4). */
+static size_t raw_code_at(const raw_col *c, size_t i)
+{
+    switch (c->width) {
+    case 1: return ((const uint8_t *)c->data)[i];
+    case 2: return ((const uint16_t *)c->data)[i];
+    default: return ((const uint32_t *)c->data)[i];
+    }
+}
+
+static void raw_code_put(raw_col *c, size_t i, size_t code)
+{
+    switch (c->width) {
+    case 1: ((uint8_t *)c->data)[i] = (uint8_t)code; break;
+    case 2: ((uint16_t *)c->data)[i] = (uint16_t)code; break;
+    default: ((uint32_t *)c->data)[i] = (uint32_t)code; break;
+    }
+}
+
+static uint64_t raw_hash(const char *s, size_t n);
 
 static unsigned raw_width(int64_t lo, int64_t hi)
 {
@@ -166,11 +195,12 @@ static bool raw_col_get(const raw_col *c, size_t i, gm_value *v)
     case RAW_F64: *v = gm_double(((const double *)c->data)[i]); break;
     case RAW_BOOL: *v = gm_bool(raw_bit(c->data, i)); break;
     case RAW_DICT: {
-        uint8_t code = ((const uint8_t *)c->data)[i];
+        size_t code = raw_code_at(c, i);
         *v = gm_strn(c->arena + c->offs[code], c->offs[code + 1] - c->offs[code]);
         break;
     }
     case RAW_STR: *v = gm_strn(c->arena + c->offs[i], c->offs[i + 1] - c->offs[i]); break;
+    case RAW_LIST: memset(v, 0, sizeof *v); v->type = GM_ARRAY; break;   /* items not unpacked */
     default: return false;
     }
     return true;
@@ -181,13 +211,69 @@ typedef struct raw_src {
     const gmh_data *d;
     bool nodes;
     const uint32_t *order;              /* NULL: identity */
+    const gm_value *const *flat;        /* non-NULL: item i is flat[i] (a list column's items) */
 } raw_src;
 
 static const gm_value *raw_src_get(const raw_src *s, size_t i, const char *key)
 {
+    if (s->flat) return s->flat[i];
     size_t r = s->order ? s->order[i] : i;
     return s->nodes ? gmh_attr_get_k(s->d->nodes[r].attrs, s->d->nodes[r].nattrs, key)
                     : gmh_attr_get_k(s->d->edges[r].attrs, s->d->edges[r].nattrs, key);
+}
+
+static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *key);
+
+/* A column whose present values are all arrays of one scalar type (int, double, string or bool
+** items; nested arrays and objects are not) becomes a list column, the way Arrow's ListArray
+** holds it: u32 offsets[n+1] into one child column of every item, typed like any scalar column
+** (ints at the narrowest width, strings as a dictionary or an arena). When every item holds a
+** list and all lists have one length L (positions: two doubles), the offsets are dropped: list i
+** is items [iL, (i+1)L) (Arrow's FixedSizeList). false when the column is not such a column. */
+static bool raw_list_build(raw_col *c, const raw_src *s, size_t n, bool some_invalid, bool some_null)
+{
+    int type = -1;
+    size_t total = 0, len0 = 0;
+    bool same_len = !some_invalid, first = true;
+    for (size_t i = 0; i < n; i++) {
+        const gm_value *v = raw_src_get(s, i, c->key);
+        if (v == NULL || v->type != GM_ARRAY) continue;
+        if (first) { len0 = v->as.a.len; first = false; }
+        if (v->as.a.len != len0) same_len = false;
+        for (size_t j = 0; j < v->as.a.len; j++) {
+            int t = (int)v->as.a.items[j].type;
+            if (t != GM_INT && t != GM_DOUBLE && t != GM_STRING && t != GM_BOOL) return false;
+            if (type >= 0 && t != type) return false;
+            type = t;
+        }
+        total += v->as.a.len;
+    }
+    const gm_value **flat = raw_alloc((total ? total : 1) * sizeof *flat, false);   /* scratch */
+    size_t at = 0;
+    c->kind = RAW_LIST;
+    if (!same_len) c->offs = raw_alloc((n + 1) * sizeof *c->offs, false);
+    else c->fixed = len0;
+    for (size_t i = 0; i < n; i++) {
+        const gm_value *v = raw_src_get(s, i, c->key);
+        if (c->offs) c->offs[i] = (uint32_t)at;
+        if (v == NULL || v->type != GM_ARRAY) continue;
+        for (size_t j = 0; j < v->as.a.len; j++) flat[at++] = &v->as.a.items[j];
+    }
+    if (c->offs) c->offs[n] = (uint32_t)at;
+    if (some_invalid) {
+        c->valid = raw_alloc(raw_bm(n), true);
+        if (some_null) c->nulls = raw_alloc(raw_bm(n), true);
+        for (size_t i = 0; i < n; i++) {
+            const gm_value *v = raw_src_get(s, i, c->key);
+            if (v != NULL && v->type == GM_ARRAY) raw_setbit(c->valid, i);
+            else if (v != NULL && c->nulls) raw_setbit(c->nulls, i);
+        }
+    }
+    raw_src fs = { s->d, s->nodes, NULL, flat };
+    c->child = raw_alloc(sizeof *c->child, false);
+    raw_col_build(c->child, &fs, total, c->key);
+    raw_free(flat, (total ? total : 1) * sizeof *flat);
+    return true;
 }
 
 static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *key)
@@ -209,28 +295,39 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
     int kinds = (cnt[GM_BOOL] > 0) + (cnt[GM_INT] > 0) + (cnt[GM_DOUBLE] > 0) + (cnt[GM_STRING] > 0) +
                 (cnt[GM_ARRAY] > 0) + (cnt[GM_OBJECT] > 0);
     bool mixed = kinds > 1 || cnt[GM_ARRAY] || cnt[GM_OBJECT];
+    if (kinds == 1 && cnt[GM_ARRAY] && raw_list_build(c, s, n, absent + cnt[GM_NULL] > 0, cnt[GM_NULL] > 0))
+        return;
     if (!mixed && nonnull < n) {
         c->valid = raw_alloc(raw_bm(n), true);
         if (cnt[GM_NULL]) c->nulls = raw_alloc(raw_bm(n), true);
     }
     if (!mixed && cnt[GM_STRING]) {
-        /* dictionary if <= 256 distinct: scratch list of distinct values (borrowed pointers) */
-        const gm_str **dist = raw_alloc(256 * sizeof *dist, false);
+        /* distinct strings through a scratch hash set (first-appearance order, borrowed
+        ** pointers); a dictionary (codes of 1, 2 or 4 bytes by cardinality + the distinct
+        ** strings once) when <= 256 distinct or when it is smaller than the arena */
+        size_t nstr = cnt[GM_STRING], hcap = 16;
+        while (hcap < 2 * nstr) hcap <<= 1;
+        uint32_t *ht = raw_alloc(hcap * sizeof *ht, true);
+        const gm_str **dist = raw_alloc(nstr * sizeof *dist, false);
+        uint32_t *code = raw_alloc(n * sizeof *code, false);
         size_t nd = 0, dbytes = 0;
-        bool dict = true;
-        for (size_t i = 0; i < n && dict; i++) {
+        for (size_t i = 0; i < n; i++) {
             const gm_value *v = raw_src_get(s, i, key);
+            code[i] = 0;
             if (v == NULL || v->type != GM_STRING) continue;
-            size_t j = 0;
-            while (j < nd && !(dist[j]->len == v->as.s.len &&
-                               memcmp(dist[j]->ptr, v->as.s.ptr, v->as.s.len) == 0)) j++;
-            if (j == nd) {
-                if (nd == 256) dict = false;
-                else { dist[nd++] = &v->as.s; dbytes += v->as.s.len; }
-            }
+            size_t h = (size_t)raw_hash(v->as.s.ptr, v->as.s.len) & (hcap - 1);
+            while (ht[h] != 0 && !(dist[ht[h] - 1]->len == v->as.s.len &&
+                                   memcmp(dist[ht[h] - 1]->ptr, v->as.s.ptr, v->as.s.len) == 0))
+                h = (h + 1) & (hcap - 1);
+            if (ht[h] == 0) { dist[nd] = &v->as.s; dbytes += v->as.s.len; ht[h] = (uint32_t)++nd; }
+            code[i] = ht[h] - 1;
         }
-        if (dict) {
+        unsigned w = nd <= 256 ? 1 : nd <= 65536 ? 2 : 4;
+        size_t dict_cost = n * w + dbytes + (nd + 1) * sizeof(uint32_t);
+        size_t arena_cost = strbytes + (n + 1) * sizeof(uint32_t);
+        if (nd <= 256 || dict_cost < arena_cost) {
             c->kind = RAW_DICT;
+            c->width = w;
             c->ndict = nd;
             c->offs = raw_alloc((nd + 1) * sizeof *c->offs, false);
             c->arena_bytes = dbytes;
@@ -242,15 +339,9 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
                 at += dist[j]->len;
             }
             c->offs[nd] = (uint32_t)at;
-            c->data_bytes = n;
-            c->data = raw_alloc(n, true);
-            for (size_t i = 0; i < n; i++) {
-                const gm_value *v = raw_src_get(s, i, key);
-                if (v == NULL || v->type != GM_STRING) continue;
-                size_t j = 0;
-                while (!(dist[j]->len == v->as.s.len && memcmp(dist[j]->ptr, v->as.s.ptr, v->as.s.len) == 0)) j++;
-                ((uint8_t *)c->data)[i] = (uint8_t)j;
-            }
+            c->data_bytes = n * w;
+            c->data = raw_alloc(c->data_bytes, true);
+            for (size_t i = 0; i < n; i++) raw_code_put(c, i, code[i]);
         } else {
             c->kind = RAW_STR;
             c->offs = raw_alloc((n + 1) * sizeof *c->offs, false);
@@ -266,7 +357,9 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
             }
             c->offs[n] = (uint32_t)at;
         }
-        raw_free(dist, 256 * sizeof *dist);
+        raw_free(code, n * sizeof *code);
+        raw_free(dist, nstr * sizeof *dist);
+        raw_free(ht, hcap * sizeof *ht);
     } else if (!mixed && cnt[GM_INT]) {
         c->kind = RAW_INT;
         c->width = raw_width(lo, hi);
@@ -345,9 +438,15 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
 
 static const char *raw_col_layout(const raw_col *c, char *buf, size_t len)
 {
-    static const char *const k[] = { "int", "f64", "bits", "dict-u8", "str-arena-u32", "mixed-tagged" };
+    static const char *const k[] = { "int", "f64", "bits", "dict-u8", "str-arena-u32", "mixed-tagged", "list" };
     if (c->kind == RAW_INT) snprintf(buf, len, "int%u", c->width * 8);
-    else if (c->kind == RAW_DICT) snprintf(buf, len, "dict-u8 (%zu distinct)", c->ndict);
+    else if (c->kind == RAW_LIST) {
+        char sub[64];
+        raw_col_layout(c->child, sub, sizeof sub);
+        if (c->offs) snprintf(buf, len, "list<%s> offs-u32", sub);
+        else snprintf(buf, len, "list<%s>[%zu]", sub, c->fixed);
+    }
+    else if (c->kind == RAW_DICT) snprintf(buf, len, "dict-u%u (%zu distinct)", c->width * 8, c->ndict);
     else snprintf(buf, len, "%s", k[c->kind]);
     size_t l = strlen(buf);
     snprintf(buf + l, len - l, "%s%s", c->valid ? " +valid" : "", c->nulls ? " +nulls" : "");
@@ -434,7 +533,7 @@ static void raw_build(raw_graph *g, const gmh_data *d)
     g->necol = d->nedge_keys;
     g->ncol = raw_alloc((g->nncol ? g->nncol : 1) * sizeof *g->ncol, false);
     g->ecol = raw_alloc((g->necol ? g->necol : 1) * sizeof *g->ecol, false);
-    raw_src ns = { d, true, NULL }, es = { d, false, perm };
+    raw_src ns = { d, true, NULL, NULL }, es = { d, false, perm, NULL };
     for (size_t k = 0; k < g->nncol; k++) raw_col_build(&g->ncol[k], &ns, n, d->node_keys[k]);
     for (size_t k = 0; k < g->necol; k++) raw_col_build(&g->ecol[k], &es, m, d->edge_keys[k]);
     raw_free(perm, m * sizeof *perm);
@@ -622,7 +721,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
         for (size_t k = 0; k < nf; k++) {
             const raw_col *c = cols[k];
             if (c == NULL) { none = true; break; }
-            if (c->kind == RAW_DICT)
+            if (c->kind == RAW_DICT && c->width == 1)
                 for (size_t j = 0; j < c->ndict; j++) {
                     gm_value v = gm_strn(c->arena + c->offs[j], c->offs[j + 1] - c->offs[j]);
                     dm[k][j] = gm_pred_match(&v, R->plan.filter[k].op, &R->plan.filter[k].value);
@@ -633,7 +732,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
             bool ok = true;
             for (size_t k = 0; ok && k < nf; k++) {
                 const raw_col *c = cols[k];
-                if (c->kind == RAW_DICT && (c->valid == NULL || raw_bit(c->valid, i))) {
+                if (c->kind == RAW_DICT && c->width == 1 && (c->valid == NULL || raw_bit(c->valid, i))) {
                     ok = dm[k][((const uint8_t *)c->data)[i]];
                     continue;
                 }
