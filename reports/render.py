@@ -73,6 +73,24 @@ LEVELS = [("heap_live_bytes", "exact", "exact heap, live after build (counting a
 # report and `make gate` cannot judge one run differently.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 import gate  # noqa: E402
+import infobound  # noqa: E402
+
+BOUND_LABEL = "information content of the data (not a store)"
+_BOUNDS = {}
+
+
+def info_bound(res, scn):
+    """harness/infobound.py's bound for a scenario, from its files under build/scenarios/ next
+    to the results file (issue 12), or None when the files are not there."""
+    d = os.path.join(getattr(res, "sroot", "") or "", scn)
+    if not os.path.isfile(os.path.join(d, "nodes.jsonl")):
+        return None
+    if d not in _BOUNDS:
+        try:
+            _BOUNDS[d] = infobound.bound_dir(d)
+        except Exception:       # a malformed scenario: the bound is not known, say so
+            _BOUNDS[d] = None
+    return _BOUNDS[d]
 
 PEER_NAME = {"networkx": "NetworkX", "igraph": "python-igraph"}
 SEED_MEMORY = [(f"memory ≤ {t:g}× {PEER_NAME[p]}", t, p) for p, t in gate.MEMORY_TARGETS]
@@ -590,7 +608,21 @@ def section_levels(res, scn):
     return "\n".join(["#### Every level side by side (build, bytes or count)", "",
                       table(["level"] + [name(s) for s in systems], rows), "",
                       f"Scenario `{scn}`, operation `build`; \"—\" = not measured for that "
-                      f"system; repetitions: {reps_of(used)}."])
+                      f"system; repetitions: {reps_of(used)}.", "", bound_text(res, scn)])
+
+
+def bound_text(res, scn):
+    """The information bound beside the floor, as one sentence with its components."""
+    b = info_bound(res, scn)
+    if b is None:
+        return (f"Information content of the data (not a store): {MISSING} (scenario files "
+                f"not found under build/scenarios/).")
+    floor = res.value(scn, FLOOR, "build", "heap_live_bytes")
+    ratio = f"; the floor holds {floor / b['total']:.2f}× it" if floor and b["total"] else ""
+    parts = ", ".join(f"`{k}` {fmt_int(round(v))}" for k, v in b.items() if k != "total")
+    return (f"Information content of the data (not a store; `harness/infobound.py`: per column "
+            f"n × H of its values, absence counted, plus the id bytes, plus 2 × m × ⌈log2 n⌉ "
+            f"bits for the edges): {fmt_bytes(b['total'])}{ratio}. Components: {parts}.")
 
 
 def chart_bytes(res, scn, outdir):
@@ -615,8 +647,14 @@ def chart_bytes(res, scn, outdir):
         if floor:
             ax.axhline(floor, color=color, linestyle="--", linewidth=1,
                        label=f"raw floor ({m}): {floor / MB:.2f} MB")
+    bound = info_bound(res, scn)
+    if bound and bound["total"] > 0:
+        ax.axhline(bound["total"], color="black", linestyle=":", linewidth=1.2,
+                   label=f"{BOUND_LABEL}: {bound['total'] / MB:.3f} MB")
     ax.set_yscale("log")
     lows = [v for m in vals for v in vals[m] if v]
+    if bound and bound["total"] > 0:
+        lows.append(bound["total"])
     ax.set_ylim(bottom=min(lows) / 3)          # the smallest bar stays visible on a log axis
     ax.set_xticks(range(len(systems)))
     ax.set_xticklabels([name(s) for s in systems], rotation=20, ha="right")
@@ -885,7 +923,8 @@ def section_scenario(res, scn, outdir, written, intro=None):
         out += [f"![bytes per system, {scn}]({b[0]})", "",
                 f"*Figure: `{scn}`, bytes held after `build` per system, metrics heap_live_bytes "
                 f"(exact heap, ours and the floor) and mallinfo_bytes (glibc heap, every system), "
-                f"stat exact, repetitions {b[1]}, log scale; dashed lines: the `raw` floor.*", ""]
+                f"stat exact, repetitions {b[1]}, log scale; dashed lines: the `raw` floor; dotted "
+                f"line (when the scenario files are present): the {BOUND_LABEL}.*", ""]
     else:
         out += [f"Bytes per system: {MISSING}.", ""]
     t = chart_time(res, scn, outdir)
@@ -1317,6 +1356,7 @@ def render(results_path, outdir):
         sroot = os.path.join(os.path.dirname(os.path.abspath(results_path)), "build",
                              "scenarios")
         written = set()
+        res.sroot = sroot
         real = [s for s in scns if is_real(res, s, sroot)]
         for scn in scns:
             if scn not in real:

@@ -371,3 +371,28 @@ def test_real_scenario_gets_its_own_section(scale_report, tmp_path):
     match, mismatch, errors = filecmp.cmpfiles(scale_report[0], tmp_path / "out", names,
                                                shallow=False)
     assert len(match) == len(names) >= 3 and not mismatch and not errors
+
+
+def test_information_bound_beside_the_floor(tmp_path):
+    """issue 12: the bound is computed from the scenario files next to results.csv and shown
+    in the bytes section (hand case of test_infobound: 8.59 B), absent files say so."""
+    import json as _json
+    shutil.copy(FIXTURE, tmp_path / "results.csv")
+    d = tmp_path / "build" / "scenarios" / "groggy-10k"
+    d.mkdir(parents=True)
+    nodes = [("a", {"x": 1, "y": "u", "z": 1}), ("b", {"x": 1, "y": "u", "z": 1.0}),
+             ("c", {"x": 2, "y": "u", "z": True}), ("dd", {"y": "u", "z": "1"})]
+    edges = [("a", "b", {"w": 0.5}), ("b", "c", {}), ("c", "dd", {"w": 0.5})]
+    (d / "nodes.jsonl").write_text("".join(_json.dumps({"id": i, "attrs": a}) + "\n"
+                                           for i, a in nodes))
+    (d / "edges.jsonl").write_text("".join(_json.dumps({"src": s, "dst": t, "attrs": a}) + "\n"
+                                           for s, t, a in edges))
+    text = render(str(tmp_path / "results.csv"), tmp_path / "out")
+    line = next(ln for ln in text.splitlines()
+                if ln.startswith("Information content of the data (not a store; "))
+    assert "0.00 MB (9 B); the floor holds 116355.36× it" in line.replace(",", "")
+    assert "`ids` 5" in line and "`node:y` 0" in line
+    # tiny has no scenario files here: not measured, not guessed
+    assert ("Information content of the data (not a store): —, not measured" in text)
+    if shutil.which("rsvg-convert"):
+        svg_to_png(tmp_path / "out" / "bytes-groggy-10k.svg", tmp_path / "b.png")
