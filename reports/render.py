@@ -76,6 +76,7 @@ import gate  # noqa: E402
 import infobound  # noqa: E402
 
 BOUND_LABEL = "information content of the data (not a store)"
+COMPACT = "compact"             # phase 6, beyond the plan (issue 12; another branch builds it)
 _BOUNDS = {}
 
 
@@ -332,6 +333,10 @@ def section_plan(res):
                 if plan_mb else NO_PLAN
             rows.append([phase, change, plan_txt, name(s), fmt_bytes(heap), fmt_bytes(mall),
                          fmt_bytes(rss), ratio])
+    if res.systems(scn) and COMPACT in res.systems(scn):     # phase 6 (issue 12), when built
+        heap, mall, rss = measured(COMPACT)
+        rows.append(["6", "compact: narrow ints, dictionaries, list columns", "—, beyond the plan",
+                     name(COMPACT), fmt_bytes(heap), fmt_bytes(mall), fmt_bytes(rss), NO_PLAN])
     for s, plan_txt, plan_mb in [("networkx", f"{PLAN_NETWORKX_MB} MB", PLAN_NETWORKX_MB),
                                  ("igraph", "—", None), ("igraph-c", "—", None),
                                  (FLOOR, "—", None)]:
@@ -840,6 +845,38 @@ def section_usage(res, scn):
         "<details><summary>Components as reported</summary>", "", *detail, "", "</details>"])
 
 
+def section_phase4_leaves(res, scn):
+    """issue 12: zerocopy vs compact vs the floor per component group; only with compact rows."""
+    trio = [HEADLINE_BACKEND, COMPACT, FLOOR]
+    if COMPACT not in res.systems(scn):
+        return ""
+    comps = sorted({r["metric"][len(USAGE_METRIC):] for r in res.rows if r["scenario"] == scn
+                    and r["system"] in trio and r["operation"] == "build"
+                    and r["metric"].startswith(USAGE_METRIC)} |
+                   {r["metric"][len(USAGE_INFO):] for r in res.rows if r["scenario"] == scn
+                    and r["system"] in trio and r["operation"] == "info"
+                    and r["metric"].startswith(USAGE_INFO)})
+    per = {}
+    for s in trio:
+        for c in comps:
+            v = usage(res, scn, s, c)
+            if v is not None:
+                g = usage_group(c)
+                per[(s, g)] = per.get((s, g), 0) + v
+    label = dict(USAGE_GROUPS)
+    rows = []
+    for g, _ in USAGE_GROUPS:
+        if not any((s, g) in per for s in trio):
+            continue
+        rows.append([label[g]] + [fmt_int(per[(s, g)]) if (s, g) in per else "—" for s in trio])
+    rows.append(["exact heap (heap_live_bytes)"] +
+                [fmt_int(res.value(scn, s, "build", "heap_live_bytes")) for s in trio])
+    return "\n".join(["#### Where phase 4 leaves bytes (zerocopy vs compact vs the floor)", "",
+                      table(["component"] + [name(s) for s in trio], rows, align="lrrr"), "",
+                      "Requested bytes per component group (`gm_memory_usage`; the floor's own "
+                      "arrays), after build; \"—\" = no such component in that system."])
+
+
 def section_ops(res, scn):
     systems = res.systems(scn)
     rows, used = [], []
@@ -936,7 +973,7 @@ def section_scenario(res, scn, outdir, written, intro=None):
     else:
         out += [f"Time per operation: {MISSING}.", ""]
     for part in (section_levels(res, scn), section_per_item(res, scn), section_usage(res, scn),
-                 section_ops(res, scn), section_checksums(res, scn), section_info(res, scn)):
+                 section_phase4_leaves(res, scn), section_ops(res, scn), section_checksums(res, scn), section_info(res, scn)):
         if part:
             out += [part, ""]
     return "\n".join(out)

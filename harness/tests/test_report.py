@@ -396,3 +396,31 @@ def test_information_bound_beside_the_floor(tmp_path):
     assert ("Information content of the data (not a store): —, not measured" in text)
     if shutil.which("rsvg-convert"):
         svg_to_png(tmp_path / "out" / "bytes-groggy-10k.svg", tmp_path / "b.png")
+
+
+def test_phase6_rows_only_when_compact_is_measured(report, tmp_path):
+    """issue 12: phase 6 joins the plan table as beyond the plan, and 'where phase 4 leaves
+    bytes' appears, only when results.csv holds compact rows."""
+    _, text = report
+    assert "beyond the plan" not in text and "Where phase 4 leaves bytes" not in text
+    with open(FIXTURE, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    extra = []
+    for r in rows:
+        if r["scenario"] == "groggy-10k" and r["system"] == "zerocopy":
+            c = dict(r, system="compact", phase="6")
+            if c["metric"] in ("heap_live_bytes", "usage_ids"):
+                c["value"] = str(int(float(c["value"])) // 2)
+            extra.append(c)
+    p = tmp_path / "results.csv"
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows + extra)
+    text = render(str(p), tmp_path / "out")
+    six = row_of(text, ["6"])
+    assert six[2:5] == ["—, beyond the plan", "compact", "1.50 MB (1,500,000 B)"]
+    assert "#### Where phase 4 leaves bytes (zerocopy vs compact vs the floor)" in text
+    assert row_of(text, ["id strings"])[1:3] == ["1,200,000", "600,000"]
+    assert row_of(text, ["exact heap (heap_live_bytes)"])[1:] == ["3,000,000", "1,500,000",
+                                                                  "1,000,000"]
