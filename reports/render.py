@@ -93,6 +93,7 @@ def info_bound(res, scn):
             _BOUNDS[d] = None
     return _BOUNDS[d]
 
+
 PEER_NAME = {"networkx": "NetworkX", "igraph": "python-igraph"}
 SEED_MEMORY = [(f"memory ≤ {t:g}× {PEER_NAME[p]}", t, p) for p, t in gate.MEMORY_TARGETS]
 SEED_BUILD = (f"build time ≤ {gate.BUILD_TARGET:g}× NetworkX", gate.BUILD_TARGET, "networkx")
@@ -360,6 +361,101 @@ def section_plan(res):
         out += [order, ""]
     out.append(why_they_differ(res, scn))
     return "\n".join(out)
+
+
+OVERVIEW_PEERS = [("networkx", "NetworkX", "#2ca02c"), ("igraph", "python-igraph", "#9467bd"),
+                  ("igraph-c", "igraph C", "#8c564b"), ("graph-tool", "graph-tool", "#e377c2")]
+
+
+def phase_system(res, phase):
+    """The system that answers for a phase in the overview: the C backend, else the Python
+    system the plan table lists first for it."""
+    c = [s for s, p in BACKEND_PHASE.items() if p == phase]
+    if phase == "6":
+        c = [COMPACT]
+    py = res.python_phase_systems("2") + res.python_phase_systems("5")
+    c += [s for s in py if PY_PLAN_PHASE.get(s, res.phase_of(s)) == phase]
+    scn = HEADLINE_SCENARIO
+    return next((s for s in c if res.value(scn, s, "build", "mallinfo_bytes") is not None or
+                 res.value(scn, s, "build", "heap_live_bytes") is not None), None)
+
+
+def chart_overview(res, outdir):
+    """The plan's question in one picture (issue 13, item 6): per phase, the plan's MB next to
+    the measured glibc heap and exact heap; peers and the floor as reference lines."""
+    scn = HEADLINE_SCENARIO
+    phases = [(p, ch, mb) for p, ch, _, mb in PLAN]
+    if COMPACT in res.systems(scn):
+        phases.append(("6", "compact (beyond the plan)", None))
+    cols = [("plan", "the plan's expected MB", "#bbbbbb"),
+            ("mallinfo_bytes", "measured glibc heap (mallinfo_bytes)", "#ff7f0e"),
+            ("heap_live_bytes", "measured exact heap (heap_live_bytes)", "#1f77b4")]
+    data, used = [], []
+    for p, ch, mb in phases:
+        s = phase_system(res, p)
+        vals = {"plan": mb}
+        for m in ("mallinfo_bytes", "heap_live_bytes"):
+            r = res.row(scn, s, "build", m) if s else None
+            used.append(r)
+            vals[m] = float(r["value"]) / MB if r else None
+        data.append((p, ch, s, vals))
+    if not any(v for _, _, _, vals in data for k, v in vals.items() if k != "plan" and v):
+        return None
+    fig, ax = plt.subplots(figsize=(11, 5.2))
+    width = 0.27
+    top = 0.0
+    for i, (m, label, color) in enumerate(cols):
+        xs = [j + (i - 1) * width for j in range(len(data))]
+        ys = [vals[m] or 0 for _, _, _, vals in data]
+        ax.bar(xs, ys, width, label=label, color=color)
+        for x, (_, _, _, vals) in zip(xs, data):
+            v = vals[m]
+            if v:
+                top = max(top, v)
+                ax.text(x, v, f"{v:.1f}" if v >= 1 else f"{v:.2f}", ha="center", va="bottom",
+                        fontsize=7, rotation=90)
+            else:
+                ax.text(x, 0.2, "n/a" if m == "plan" else "not\nmeasured", ha="center",
+                        va="bottom", fontsize=6, rotation=90, color="#777777")
+    refs = [(s, lab, col, "mallinfo_bytes") for s, lab, col in OVERVIEW_PEERS] + \
+        [(FLOOR, "raw floor", "black", "heap_live_bytes")]
+    for s, lab, col, m in refs:
+        v = res.value(scn, s, "build", m)
+        if v is None:
+            continue
+        used.append(res.row(scn, s, "build", m))
+        top = max(top, v / MB)
+        ax.axhline(v / MB, color=col, linestyle="--" if s != FLOOR else ":", linewidth=1.2,
+                   label=f"{lab} ({'exact heap' if m == 'heap_live_bytes' else 'glibc heap'}): "
+                         f"{v / MB:.2f} MB")
+    ax.set_ylim(0, top * 1.18)
+    ax.set_xticks(range(len(data)))
+    ax.set_xticklabels([f"phase {p}\n{name(s) if s else 'not built'}" for p, _, s, _ in data],
+                       fontsize=8)
+    ax.set_ylabel("MB held by the built graph (10^6 B)")
+    ax.set_title(f"What each phase of the plan bought: {scn}, after build\n"
+                 f"plan's expected MB vs measured; stat exact; repetitions {reps_of(used)}",
+                 fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    fname = "overview.svg"
+    fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
+    plt.close(fig)
+    return fname, reps_of(used)
+
+
+def section_overview(res, outdir, written):
+    o = chart_overview(res, outdir)
+    if not o:
+        return f"Overview of the plan's question: {MISSING}."
+    written.add(o[0])
+    return "\n".join([f"![what each phase bought]({o[0]})", "",
+                      f"*Figure: `{HEADLINE_SCENARIO}`, per phase of the plan, the plan's "
+                      f"expected MB (grey) next to the measured glibc heap (metric "
+                      f"mallinfo_bytes) and exact heap (metric heap_live_bytes) of the system "
+                      f"that answers for it; dashed "
+                      f"lines: the peers' glibc heap; dotted: the raw floor's exact heap; stat "
+                      f"exact, repetitions {o[1]}; linear scale.*"])
 
 
 def section_build_modes(res):
@@ -637,7 +733,7 @@ def chart_bytes(res, scn, outdir):
     if not any(v for m in vals for v in vals[m] if v):
         return None
     used = [res.row(scn, s, "build", m) for s in systems for m, _ in metrics]
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    fig, ax = plt.subplots(figsize=(11, 5))
     width = 0.38
     for i, (m, color) in enumerate(metrics):
         xs = [j + (i - 0.5) * width for j in range(len(systems))]
@@ -646,7 +742,7 @@ def chart_bytes(res, scn, outdir):
         for b, v in zip(bars, vals[m]):
             if v:
                 ax.annotate(f"{v / MB:.2f}", (b.get_x() + b.get_width() / 2, v),
-                            ha="center", va="bottom", fontsize=7)
+                            ha="center", va="bottom", fontsize=7, rotation=90)
     for m, color in metrics:
         floor = res.value(scn, FLOOR, "build", m)
         if floor:
@@ -662,7 +758,8 @@ def chart_bytes(res, scn, outdir):
         lows.append(bound["total"])
     ax.set_ylim(bottom=min(lows) / 3)          # the smallest bar stays visible on a log axis
     ax.set_xticks(range(len(systems)))
-    ax.set_xticklabels([name(s) for s in systems], rotation=20, ha="right")
+    ax.set_xticklabels([name(s) for s in systems], rotation=35, ha="right", fontsize=8)
+    ax.set_ylim(top=max(lows) * 4)             # room for the rotated labels above the bars
     ax.set_ylabel("bytes held by the built graph (log scale)")
     ax.set_title(f"{scn}: bytes per system after build\nmetrics heap_live_bytes, mallinfo_bytes; "
                  f"stat exact; repetitions {reps_of(used)}; labels in MB", fontsize=10)
@@ -675,6 +772,9 @@ def chart_bytes(res, scn, outdir):
 
 
 def chart_time(res, scn, outdir):
+    """Small multiples (issue 13, item 6): one panel per operation, systems sorted by value
+    (fastest at the top), each bar labelled at its end; a system without the figure is left
+    out of that panel."""
     systems = [s for s in res.systems(scn)
                if any(res.value(scn, s, op, "ns_per_item", "median") for op in OPERATIONS)]
     ops = [op for op in OPERATIONS
@@ -682,22 +782,33 @@ def chart_time(res, scn, outdir):
     if not systems or not ops:
         return None
     used = [res.row(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
-    fig, ax = plt.subplots(figsize=(10, 4.8))
-    width = 0.8 / len(systems)
-    cmap = plt.get_cmap("tab20")          # up to 20 systems without a repeated colour
-    for i, s in enumerate(systems):
-        xs = [j + (i - (len(systems) - 1) / 2) * width for j in range(len(ops))]
-        ys = [res.value(scn, s, op, "ns_per_item", "median") or 0 for op in ops]
-        ax.bar(xs, ys, width, label=name(s), color=cmap(i % 20))
-    ax.set_yscale("log")
-    lows = [res.value(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
-    ax.set_ylim(bottom=min(v for v in lows if v) / 3)
-    ax.set_xticks(range(len(ops)))
-    ax.set_xticklabels(ops)
-    ax.set_ylabel("ns per item (log scale)")
-    ax.set_title(f"{scn}: time per operation per system\nmetric ns_per_item; stat median; "
-                 f"repetitions {reps_of(used)}; missing bar = not measured", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    cmap = plt.get_cmap("tab20")          # one colour per system, the same in every panel
+    colour = {s: cmap(i % 20) for i, s in enumerate(systems)}
+    ncol = min(4, len(ops))
+    nrow = (len(ops) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 0.28 * len(systems) * nrow + 1.6),
+                             squeeze=False)
+    for k, op in enumerate(ops):
+        ax = axes[k // ncol][k % ncol]
+        pts = sorted(((res.value(scn, s, op, "ns_per_item", "median"), s) for s in systems
+                      if res.value(scn, s, op, "ns_per_item", "median")), reverse=True)
+        ys = range(len(pts))
+        ax.barh(list(ys), [v for v, _ in pts], color=[colour[s] for _, s in pts], height=0.7)
+        ax.set_yticks(list(ys))
+        ax.set_yticklabels([name(s) for _, s in pts], fontsize=7)
+        ax.set_xscale("log")
+        hi = max(v for v, _ in pts)
+        lo = min(v for v, _ in pts)
+        ax.set_xlim(lo / 3, hi * 12)             # room for the labels right of the bars
+        for y, (v, _) in zip(ys, pts):
+            ax.text(v * 1.1, y, fmt_ns(v), va="center", ha="left", fontsize=6.5)
+        ax.set_title(op, fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+    for k in range(len(ops), nrow * ncol):
+        axes[k // ncol][k % ncol].axis("off")
+    fig.suptitle(f"{scn}: time per item, one panel per operation (fastest at the top)\n"
+                 f"metric ns_per_item; stat median; repetitions {reps_of(used)}; log scale; "
+                 f"a system absent from a panel was not measured there", fontsize=10)
     fig.tight_layout()
     fname = f"time-{slug(scn)}.svg"
     fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
@@ -968,8 +1079,9 @@ def section_scenario(res, scn, outdir, written, intro=None):
     if t:
         written.add(t[0])
         out += [f"![time per operation, {scn}]({t[0]})", "",
-                f"*Figure: `{scn}`, time per operation per system, metric ns_per_item, stat "
-                f"median, repetitions {t[1]}, log scale.*", ""]
+                f"*Figure: `{scn}`, time per item, one panel per operation, systems sorted "
+                f"fastest first, metric ns_per_item, stat median, repetitions {t[1]}, log "
+                f"scale.*", ""]
     else:
         out += [f"Time per operation: {MISSING}.", ""]
     for part in (section_levels(res, scn), section_per_item(res, scn), section_usage(res, scn),
@@ -1383,8 +1495,9 @@ def render(results_path, outdir):
     os.makedirs(outdir, exist_ok=True)
     stage = tempfile.mkdtemp(prefix=".render.", dir=outdir)
     try:
-        parts = [section_header(res), section_plan(res), section_build_modes(res),
-                 section_seed(res), section_exactness()]
+        written = set()
+        parts = [section_header(res), section_overview(res, stage, written), section_plan(res),
+                 section_build_modes(res), section_seed(res), section_exactness()]
         scns = res.scenarios()
         if not scns:
             parts.append(f"results.csv holds no rows: every figure is {MISSING}.")
@@ -1392,7 +1505,6 @@ def render(results_path, outdir):
         # are looked up next to the results file, as `make scenarios` lays them out.
         sroot = os.path.join(os.path.dirname(os.path.abspath(results_path)), "build",
                              "scenarios")
-        written = set()
         res.sroot = sroot
         real = [s for s in scns if is_real(res, s, sroot)]
         for scn in scns:
@@ -1416,7 +1528,7 @@ def render(results_path, outdir):
             os.replace(os.path.join(stage, f), os.path.join(outdir, f))
         # Charts this render did not write (a scenario gone from results.csv) would be stale.
         for f in sorted(os.listdir(outdir)):
-            if re.fullmatch(r"(bytes|time|scale)-.+\.svg", f) and f not in written:
+            if re.fullmatch(r"(bytes|time|scale)-.+\.svg|overview\.svg", f) and f not in written:
                 os.remove(os.path.join(outdir, f))
         os.replace(os.path.join(stage, "REPORT.md"), os.path.join(outdir, "REPORT.md"))
     finally:

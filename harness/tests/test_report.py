@@ -17,7 +17,7 @@ MISSING = "—, not measured"
 
 def render(results, outdir):
     r = subprocess.run([sys.executable, RENDER, results, str(outdir)], capture_output=True,
-                       text=True, timeout=60)
+                       text=True, timeout=240)   # the committed results.csv: ~1 min alone
     assert r.returncode == 0, r.stderr
     with open(os.path.join(outdir, "REPORT.md"), encoding="utf-8") as f:
         return f.read()
@@ -424,3 +424,17 @@ def test_phase6_rows_only_when_compact_is_measured(report, tmp_path):
     assert row_of(text, ["id strings"])[1:3] == ["1,200,000", "600,000"]
     assert row_of(text, ["exact heap (heap_live_bytes)"])[1:] == ["3,000,000", "1,500,000",
                                                                   "1,000,000"]
+
+
+def test_report_opens_with_the_overview_and_time_small_multiples(report):
+    """issue 13 item 6: the first picture is the plan's question; the time chart is one panel
+    per operation (its caption says so)."""
+    out, text = report
+    first = next(ln for ln in text.splitlines() if ln.startswith("!["))
+    assert first == "![what each phase bought](overview.svg)"
+    assert os.path.getsize(os.path.join(out, "overview.svg")) > 5000
+    assert text.index("overview.svg") < text.index("## Plan vs measured")
+    if shutil.which("rsvg-convert"):
+        import tempfile
+        with tempfile.TemporaryDirectory() as t:
+            svg_to_png(os.path.join(out, "overview.svg"), os.path.join(t, "o.png"))
