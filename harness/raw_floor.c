@@ -67,7 +67,12 @@ typedef enum raw_kind { RAW_INT, RAW_F64, RAW_BOOL, RAW_DICT, RAW_STR, RAW_MIXED
 typedef struct raw_col {
     const char *key;
     raw_kind kind;
-    unsigned width;                     /* RAW_INT: 1, 2, 4 or 8 bytes */
+    unsigned width;                     /* RAW_INT: 0 (constant: every value is base), 1, 2, 4
+                                        ** or 8 bytes; DICT: code bytes */
+    int64_t  base;                      /* RAW_INT, width 0: the one value */
+    uint32_t *exc_idx;                  /* RAW_INT: items whose value does not fit the width */
+    int64_t  *exc_val;                  /*   (ascending, stored slot 0) and their values */
+    size_t   nexc;
     size_t   n;                         /* items */
     void    *data;                      /* INT/F64 values, BOOL bits, DICT codes, MIXED tags */
     size_t   data_bytes;
@@ -99,6 +104,7 @@ static size_t raw_col_bytes(const raw_col *c)
 {
     size_t b = c->data_bytes + c->arena_bytes;
     if (c->child) b += raw_col_bytes(c->child);
+    b += c->nexc * (sizeof(uint32_t) + sizeof(int64_t));
     if (c->offs) b += ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t);
     if (c->valid) b += raw_bm(c->n);
     if (c->nulls) b += raw_bm(c->n);
@@ -113,6 +119,8 @@ static void raw_col_free(raw_col *c)
     if (c->valid) raw_free(c->valid, raw_bm(c->n));
     if (c->nulls) raw_free(c->nulls, raw_bm(c->n));
     if (c->child) { raw_col_free(c->child); raw_free(c->child, sizeof *c->child); }
+    raw_free(c->exc_idx, c->nexc * sizeof *c->exc_idx);
+    raw_free(c->exc_val, c->nexc * sizeof *c->exc_val);
     memset(c, 0, sizeof *c);
 }
 
@@ -165,6 +173,57 @@ static unsigned raw_width(int64_t lo, int64_t hi)
     return 8;
 }
 
+/* Item i of an int column, constants and exceptions included (binary search of exc_idx). */
+static int64_t raw_int_get(const raw_col *c, size_t i)
+{
+    if (c->width == 0) return c->base;
+    if (c->nexc) {
+        size_t lo = 0, hi = c->nexc;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (c->exc_idx[mid] < i) lo = mid + 1; else hi = mid;
+        }
+        if (lo < c->nexc && c->exc_idx[lo] == i) return c->exc_val[lo];
+    }
+    return raw_int_at(c, i);
+}
+
+/* Build-time store of item i (ascending i): a value that does not fit the width goes to the
+** exceptions (allocated for exactly as many by the caller; nexc counts the ones filled). */
+static void raw_int_fill(raw_col *c, size_t i, int64_t v)
+{
+    if (c->width == 0) return;
+    if (raw_width(v, v) <= c->width) { raw_int_put(c, i, v); return; }
+    c->exc_idx[c->nexc] = (uint32_t)i;
+    c->exc_val[c->nexc++] = v;
+}
+
+/* Before a write: a constant or patched column becomes a plain one at the narrowest width
+** (one copy of the column; the floor's layout is chosen for the data as built). */
+static void raw_int_plain(raw_col *c)
+{
+    if (c->width != 0 && c->nexc == 0) return;
+    int64_t lo = 0, hi = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int64_t x = raw_int_get(c, i);
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+    }
+    raw_col t = *c;
+    t.width = raw_width(lo, hi);
+    t.data_bytes = c->n * t.width;
+    t.data = raw_alloc(t.data_bytes, true);
+    for (size_t i = 0; i < c->n; i++) raw_int_put(&t, i, raw_int_get(c, i));
+    raw_free(c->data, c->data_bytes);
+    raw_free(c->exc_idx, c->nexc * sizeof *c->exc_idx);
+    raw_free(c->exc_val, c->nexc * sizeof *c->exc_val);
+    t.exc_idx = NULL;
+    t.exc_val = NULL;
+    t.nexc = 0;
+    t.base = 0;
+    *c = t;
+}
+
 /* Item i's value. false when absent; an explicit null gives true with GM_NULL. Strings borrow
 ** the column; arrays/objects of a mixed column come back as an empty GM_ARRAY/GM_OBJECT (enough
 ** for the filter, whose only true predicate on them is !=). */
@@ -191,7 +250,7 @@ static bool raw_col_get(const raw_col *c, size_t i, gm_value *v)
         return false;
     }
     switch (c->kind) {
-    case RAW_INT: *v = gm_int(raw_int_at(c, i)); break;
+    case RAW_INT: *v = gm_int(raw_int_get(c, i)); break;
     case RAW_F64: *v = gm_double(((const double *)c->data)[i]); break;
     case RAW_BOOL: *v = gm_bool(raw_bit(c->data, i)); break;
     case RAW_DICT: {
@@ -363,8 +422,33 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
     } else if (!mixed && cnt[GM_INT]) {
         c->kind = RAW_INT;
         c->width = raw_width(lo, hi);
+        size_t nexc = 0;
+        if (lo == hi) {                  /* one value (a sentinel everywhere): no array */
+            c->width = 0;
+            c->base = lo;
+        } else if (c->width > 1) {       /* a narrower width + exceptions, when that is smaller */
+            size_t out[3] = {0};         /* values outside int8, int16, int32 */
+            for (size_t i = 0; i < n; i++) {
+                const gm_value *v = raw_src_get(s, i, key);
+                if (v == NULL || v->type != GM_INT) continue;
+                unsigned w = raw_width(v->as.i, v->as.i);
+                out[0] += w > 1;
+                out[1] += w > 2;
+                out[2] += w > 4;
+            }
+            size_t best = n * c->width;
+            static const unsigned ws[3] = {1, 2, 4};
+            for (int j = 0; j < 3 && ws[j] < c->width; j++) {
+                size_t cost = n * ws[j] + out[j] * (sizeof(uint32_t) + sizeof(int64_t));
+                if (cost < best) { best = cost; nexc = out[j]; c->width = ws[j]; }
+            }
+        }
         c->data_bytes = n * c->width;
         c->data = raw_alloc(c->data_bytes, true);
+        if (nexc) {
+            c->exc_idx = raw_alloc(nexc * sizeof *c->exc_idx, false);
+            c->exc_val = raw_alloc(nexc * sizeof *c->exc_val, false);
+        }
     } else if (!mixed && cnt[GM_DOUBLE]) {
         c->kind = RAW_F64;
         c->data_bytes = n * sizeof(double);
@@ -428,7 +512,7 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
         if (v->type == GM_NULL) { if (c->nulls) raw_setbit(c->nulls, i); continue; }
         if (c->valid) raw_setbit(c->valid, i);
         switch (c->kind) {
-        case RAW_INT: raw_int_put(c, i, v->as.i); break;
+        case RAW_INT: raw_int_fill(c, i, v->as.i); break;
         case RAW_F64: ((double *)c->data)[i] = v->as.d; break;
         case RAW_BOOL: if (v->as.b) raw_setbit(c->data, i); break;
         default: break;
@@ -439,7 +523,10 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
 static const char *raw_col_layout(const raw_col *c, char *buf, size_t len)
 {
     static const char *const k[] = { "int", "f64", "bits", "dict-u8", "str-arena-u32", "mixed-tagged", "list" };
-    if (c->kind == RAW_INT) snprintf(buf, len, "int%u", c->width * 8);
+    if (c->kind == RAW_INT && c->width == 0) snprintf(buf, len, "const int64");
+    else if (c->kind == RAW_INT && c->nexc)
+        snprintf(buf, len, "int%u +%zu exceptions", c->width * 8, c->nexc);
+    else if (c->kind == RAW_INT) snprintf(buf, len, "int%u", c->width * 8);
     else if (c->kind == RAW_LIST) {
         char sub[64];
         raw_col_layout(c->child, sub, sizeof sub);
@@ -573,7 +660,8 @@ typedef struct raw_run {
 
 static void raw_sum_col(const raw_graph *g, const raw_col *c, gmh_sum *s)
 {
-    if (c->kind == RAW_INT && c->valid == NULL && g->dead == NULL) {   /* dense typed fast path */
+    if (c->kind == RAW_INT && c->width != 0 && c->nexc == 0 && c->valid == NULL &&
+        g->dead == NULL) {                                                /* dense typed fast path */
         int64_t t = 0;
         switch (c->width) {
         case 1: for (size_t i = 0; i < c->n; i++) t += ((const int8_t *)c->data)[i]; break;
@@ -634,6 +722,7 @@ static bool raw_set_values(raw_col *c, const uint32_t *idx, const gm_value *vals
 {
     if (c->kind == RAW_INT) {
         for (size_t k = 0; k < n; k++) if (vals[k].type != GM_INT) return false;
+        raw_int_plain(c);
         if (batch) {                     /* one widening decision for the whole batch */
             int64_t lo = INT64_MAX, hi = INT64_MIN;
             for (size_t k = 0; k < n; k++) {
@@ -738,7 +827,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
                 }
                 if (c->kind == RAW_INT && (c->valid == NULL || raw_bit(c->valid, i)) &&
                     R->plan.filter[k].value.type == GM_INT) {
-                    int64_t x = raw_int_at(c, i), y = R->plan.filter[k].value.as.i;
+                    int64_t x = raw_int_get(c, i), y = R->plan.filter[k].value.as.i;
                     switch (R->plan.filter[k].op) {
                     case GM_EQ: ok = x == y; break;
                     case GM_NE: ok = x != y; break;
