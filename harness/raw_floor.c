@@ -69,21 +69,43 @@ typedef struct raw_col {
     raw_kind kind;
     unsigned width;                     /* RAW_INT: 0 (constant: every value is base), 1, 2, 4
                                         ** or 8 bytes; DICT: code bytes */
-    int64_t  base;                      /* RAW_INT, width 0: the one value */
-    uint32_t *exc_idx;                  /* RAW_INT: items whose value does not fit the width */
-    int64_t  *exc_val;                  /*   (ascending, stored slot 0) and their values */
-    size_t   nexc;
     size_t   n;                         /* items */
     void    *data;                      /* INT/F64 values, BOOL bits, DICT codes, MIXED tags */
     size_t   data_bytes;
-    uint32_t *offs;                     /* STR/MIXED: n+1; DICT: ndict+1 */
-    char    *arena;                     /* STR/MIXED payloads, DICT distinct strings */
-    size_t   arena_bytes;
-    size_t   ndict;
+    uint32_t *offs;                     /* STR/MIXED/LIST: n+1; DICT: ndict+1 */
+    union {                             /* by kind (the struct stays as small as before) */
+        struct {                        /* STR, DICT, MIXED */
+            char    *arena;             /* STR/MIXED payloads, DICT distinct strings */
+            size_t   arena_bytes;
+            size_t   ndict;
+        };
+        struct {                        /* INT */
+            void    *exc;               /* nexc int64 values, then their nexc u32 item indices
+                                        ** (ascending; the stored slot holds 0): the values that
+                                        ** do not fit the width */
+            size_t   nexc;
+            int64_t  base;              /* width 0: the one value */
+        };
+        struct {                        /* LIST */
+            struct raw_col *child;      /* the items of every list, one typed column */
+            size_t   fixed;             /* without offs: every list has this length */
+        };
+    };
     uint8_t *valid, *nulls;             /* (n+7)/8 bytes each, or NULL */
-    struct raw_col *child;              /* RAW_LIST: the items of every list, one typed column */
-    size_t   fixed;                     /* RAW_LIST without offs: every list has this length */
 } raw_col;
+
+static bool raw_has_arena(const raw_col *c)
+{
+    return c->kind == RAW_STR || c->kind == RAW_DICT || c->kind == RAW_MIXED;
+}
+
+static size_t raw_exc_bytes(const raw_col *c)
+{
+    return c->kind == RAW_INT ? c->nexc * (sizeof(int64_t) + sizeof(uint32_t)) : 0;
+}
+
+static int64_t *raw_exc_val(const raw_col *c) { return c->exc; }
+static uint32_t *raw_exc_idx(const raw_col *c) { return (uint32_t *)((int64_t *)c->exc + c->nexc); }
 
 typedef struct raw_graph {
     size_t n, m;
@@ -102,9 +124,8 @@ static void raw_setbit(uint8_t *b, size_t i) { b[i >> 3] |= (uint8_t)(1u << (i &
 
 static size_t raw_col_bytes(const raw_col *c)
 {
-    size_t b = c->data_bytes + c->arena_bytes;
-    if (c->child) b += raw_col_bytes(c->child);
-    b += c->nexc * (sizeof(uint32_t) + sizeof(int64_t));
+    size_t b = c->data_bytes + (raw_has_arena(c) ? c->arena_bytes : 0) + raw_exc_bytes(c);
+    if (c->kind == RAW_LIST) b += raw_col_bytes(c->child);
     if (c->offs) b += ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t);
     if (c->valid) b += raw_bm(c->n);
     if (c->nulls) b += raw_bm(c->n);
@@ -114,13 +135,12 @@ static size_t raw_col_bytes(const raw_col *c)
 static void raw_col_free(raw_col *c)
 {
     raw_free(c->data, c->data_bytes);
-    raw_free(c->arena, c->arena_bytes);
+    if (raw_has_arena(c)) raw_free(c->arena, c->arena_bytes);
     if (c->offs) raw_free(c->offs, ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t));
     if (c->valid) raw_free(c->valid, raw_bm(c->n));
     if (c->nulls) raw_free(c->nulls, raw_bm(c->n));
-    if (c->child) { raw_col_free(c->child); raw_free(c->child, sizeof *c->child); }
-    raw_free(c->exc_idx, c->nexc * sizeof *c->exc_idx);
-    raw_free(c->exc_val, c->nexc * sizeof *c->exc_val);
+    if (c->kind == RAW_LIST) { raw_col_free(c->child); raw_free(c->child, sizeof *c->child); }
+    if (c->kind == RAW_INT) raw_free(c->exc, raw_exc_bytes(c));
     memset(c, 0, sizeof *c);
 }
 
@@ -179,23 +199,24 @@ static int64_t raw_int_get(const raw_col *c, size_t i)
     if (c->width == 0) return c->base;
     if (c->nexc) {
         size_t lo = 0, hi = c->nexc;
+        const uint32_t *idx = raw_exc_idx(c);
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (c->exc_idx[mid] < i) lo = mid + 1; else hi = mid;
+            if (idx[mid] < i) lo = mid + 1; else hi = mid;
         }
-        if (lo < c->nexc && c->exc_idx[lo] == i) return c->exc_val[lo];
+        if (lo < c->nexc && idx[lo] == i) return raw_exc_val(c)[lo];
     }
     return raw_int_at(c, i);
 }
 
 /* Build-time store of item i (ascending i): a value that does not fit the width goes to the
-** exceptions (allocated for exactly as many by the caller; nexc counts the ones filled). */
-static void raw_int_fill(raw_col *c, size_t i, int64_t v)
+** exceptions (allocated for exactly nexc by the caller; *k counts the ones filled). */
+static void raw_int_fill(raw_col *c, size_t i, int64_t v, size_t *k)
 {
     if (c->width == 0) return;
     if (raw_width(v, v) <= c->width) { raw_int_put(c, i, v); return; }
-    c->exc_idx[c->nexc] = (uint32_t)i;
-    c->exc_val[c->nexc++] = v;
+    raw_exc_idx(c)[*k] = (uint32_t)i;
+    raw_exc_val(c)[(*k)++] = v;
 }
 
 /* Before a write: a constant or patched column becomes a plain one at the narrowest width
@@ -215,10 +236,8 @@ static void raw_int_plain(raw_col *c)
     t.data = raw_alloc(t.data_bytes, true);
     for (size_t i = 0; i < c->n; i++) raw_int_put(&t, i, raw_int_get(c, i));
     raw_free(c->data, c->data_bytes);
-    raw_free(c->exc_idx, c->nexc * sizeof *c->exc_idx);
-    raw_free(c->exc_val, c->nexc * sizeof *c->exc_val);
-    t.exc_idx = NULL;
-    t.exc_val = NULL;
+    raw_free(c->exc, raw_exc_bytes(c));
+    t.exc = NULL;
     t.nexc = 0;
     t.base = 0;
     *c = t;
@@ -364,22 +383,45 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
         /* distinct strings through a scratch hash set (first-appearance order, borrowed
         ** pointers); a dictionary (codes of 1, 2 or 4 bytes by cardinality + the distinct
         ** strings once) when <= 256 distinct or when it is smaller than the arena */
-        size_t nstr = cnt[GM_STRING], hcap = 16;
-        while (hcap < 2 * nstr) hcap <<= 1;
-        uint32_t *ht = raw_alloc(hcap * sizeof *ht, true);
-        const gm_str **dist = raw_alloc(nstr * sizeof *dist, false);
-        uint32_t *code = raw_alloc(n * sizeof *code, false);
+        /* first up to 256 distinct by a linear scan (2 KB of scratch, the common case); only a
+        ** column with more pays for the hash set and a code per item */
+        size_t nstr = cnt[GM_STRING], hcap = 0, ndist = 256;
+        uint32_t *ht = NULL, *code = NULL;
+        const gm_str **dist = raw_alloc(ndist * sizeof *dist, false);
         size_t nd = 0, dbytes = 0;
-        for (size_t i = 0; i < n; i++) {
+        bool small = true;
+        for (size_t i = 0; i < n && small; i++) {
             const gm_value *v = raw_src_get(s, i, key);
-            code[i] = 0;
             if (v == NULL || v->type != GM_STRING) continue;
-            size_t h = (size_t)raw_hash(v->as.s.ptr, v->as.s.len) & (hcap - 1);
-            while (ht[h] != 0 && !(dist[ht[h] - 1]->len == v->as.s.len &&
-                                   memcmp(dist[ht[h] - 1]->ptr, v->as.s.ptr, v->as.s.len) == 0))
-                h = (h + 1) & (hcap - 1);
-            if (ht[h] == 0) { dist[nd] = &v->as.s; dbytes += v->as.s.len; ht[h] = (uint32_t)++nd; }
-            code[i] = ht[h] - 1;
+            size_t j = 0;
+            while (j < nd && !(dist[j]->len == v->as.s.len &&
+                               memcmp(dist[j]->ptr, v->as.s.ptr, v->as.s.len) == 0)) j++;
+            if (j == nd) {
+                if (nd == 256) small = false;
+                else { dist[nd++] = &v->as.s; dbytes += v->as.s.len; }
+            }
+        }
+        if (!small) {                    /* more than 256 distinct */
+            raw_free(dist, ndist * sizeof *dist);
+            hcap = 16;
+            while (hcap < 2 * nstr) hcap <<= 1;
+            ht = raw_alloc(hcap * sizeof *ht, true);
+            ndist = nstr;
+            dist = raw_alloc(ndist * sizeof *dist, false);
+            code = raw_alloc(n * sizeof *code, false);
+            nd = 0;
+            dbytes = 0;
+            for (size_t i = 0; i < n; i++) {
+                const gm_value *v = raw_src_get(s, i, key);
+                code[i] = 0;
+                if (v == NULL || v->type != GM_STRING) continue;
+                size_t h = (size_t)raw_hash(v->as.s.ptr, v->as.s.len) & (hcap - 1);
+                while (ht[h] != 0 && !(dist[ht[h] - 1]->len == v->as.s.len &&
+                                       memcmp(dist[ht[h] - 1]->ptr, v->as.s.ptr, v->as.s.len) == 0))
+                    h = (h + 1) & (hcap - 1);
+                if (ht[h] == 0) { dist[nd] = &v->as.s; dbytes += v->as.s.len; ht[h] = (uint32_t)++nd; }
+                code[i] = ht[h] - 1;
+            }
         }
         unsigned w = nd <= 256 ? 1 : nd <= 65536 ? 2 : 4;
         size_t dict_cost = n * w + dbytes + (nd + 1) * sizeof(uint32_t);
@@ -400,7 +442,15 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
             c->offs[nd] = (uint32_t)at;
             c->data_bytes = n * w;
             c->data = raw_alloc(c->data_bytes, true);
-            for (size_t i = 0; i < n; i++) raw_code_put(c, i, code[i]);
+            for (size_t i = 0; code != NULL && i < n; i++) raw_code_put(c, i, code[i]);
+            for (size_t i = 0; code == NULL && i < n; i++) {
+                const gm_value *v = raw_src_get(s, i, key);
+                if (v == NULL || v->type != GM_STRING) continue;
+                size_t j = 0;
+                while (!(dist[j]->len == v->as.s.len &&
+                         memcmp(dist[j]->ptr, v->as.s.ptr, v->as.s.len) == 0)) j++;
+                raw_code_put(c, i, j);
+            }
         } else {
             c->kind = RAW_STR;
             c->offs = raw_alloc((n + 1) * sizeof *c->offs, false);
@@ -416,9 +466,9 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
             }
             c->offs[n] = (uint32_t)at;
         }
-        raw_free(code, n * sizeof *code);
-        raw_free(dist, nstr * sizeof *dist);
-        raw_free(ht, hcap * sizeof *ht);
+        if (code) raw_free(code, n * sizeof *code);
+        raw_free(dist, ndist * sizeof *dist);
+        if (ht) raw_free(ht, hcap * sizeof *ht);
     } else if (!mixed && cnt[GM_INT]) {
         c->kind = RAW_INT;
         c->width = raw_width(lo, hi);
@@ -445,10 +495,8 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
         }
         c->data_bytes = n * c->width;
         c->data = raw_alloc(c->data_bytes, true);
-        if (nexc) {
-            c->exc_idx = raw_alloc(nexc * sizeof *c->exc_idx, false);
-            c->exc_val = raw_alloc(nexc * sizeof *c->exc_val, false);
-        }
+        c->nexc = nexc;
+        if (nexc) c->exc = raw_alloc(raw_exc_bytes(c), false);
     } else if (!mixed && cnt[GM_DOUBLE]) {
         c->kind = RAW_F64;
         c->data_bytes = n * sizeof(double);
@@ -506,13 +554,14 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
         return;
     }
     /* fill typed values and bitmaps */
+    size_t kexc = 0;
     for (size_t i = 0; i < n; i++) {
         const gm_value *v = raw_src_get(s, i, key);
         if (v == NULL) continue;
         if (v->type == GM_NULL) { if (c->nulls) raw_setbit(c->nulls, i); continue; }
         if (c->valid) raw_setbit(c->valid, i);
         switch (c->kind) {
-        case RAW_INT: raw_int_fill(c, i, v->as.i); break;
+        case RAW_INT: raw_int_fill(c, i, v->as.i, &kexc); break;
         case RAW_F64: ((double *)c->data)[i] = v->as.d; break;
         case RAW_BOOL: if (v->as.b) raw_setbit(c->data, i); break;
         default: break;
