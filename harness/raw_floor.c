@@ -12,7 +12,11 @@
 **  - out-edges: CSR, u32 offsets[n+1] + u32 targets[m]; edge attributes in CSR order;
 **  - one column per attribute key, its layout chosen from the data:
 **      int     the narrowest of int8/int16/int32/int64 holding every value (e.g. level 1-5 is
-**              int8, salary 50,000-150,000 int32); a set that does not fit widens the column;
+**              int8, salary 50,000-150,000 int32); no array at all when every value is one
+**              (`const`: pgp's expire_date, INT64_MAX everywhere); a narrower width plus
+**              exceptions (12 B each: the int64 value and its u32 item index, sorted) when
+**              that is smaller (pgp's e_time: int32 + 11 exceptions); a set that does not fit
+**              widens the column (a constant or patched column is made plain first: one copy);
 **      double  f64 (never narrowed to float);
 **      bool    bit-packed;
 **      string  a dictionary (the distinct strings once, arena + u32 offsets, and per item a
