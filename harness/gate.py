@@ -43,6 +43,10 @@ Checks:
   checksums     one row per (system, operation): the driver's checksum against bench.py's
                 expected value (`plan,OP,checksum,expected`), FAIL on disagreement; with an
                 older bench.py that writes no expected rows, all systems must agree (said so).
+  floor         issue 12: no system holds fewer exact heap bytes after build than the floor
+                (`raw`): one that does means the floor is wrong, FAIL by name; and, when the
+                phase-6 backend `compact` was measured, compact <= zerocopy and raw <= compact
+                (listed as not applicable, counted neither way, when compact has no rows).
   curve         issue 11's rows that hold the size curves (only when the gate's scenario is
                 groggy-10k, the curve's 10K point): columnar, zerocopy and raw are measured on
                 groggy-100k too (a sibling of --scenario; generated once with
@@ -82,7 +86,7 @@ ALLOCATOR = "glibc"          # deterministic figures are the glibc runs'
 BACKENDS = ["json", "native", "columnar", "zerocopy"]        # phase order 0, 1, 3, 4
 HEADLINE = "zerocopy"
 PY_HEADLINE = "graphmem-zerocopy"   # the Python-level figure the seed's access metric is about
-CHECKS = ("budgets", "instructions", "order", "seed", "checksums", "curve")
+CHECKS = ("budgets", "instructions", "order", "seed", "checksums", "curve", "floor")
 OPERATIONS = ["build", "get", "column", "set", "batch-set", "filter", "neighbors", "remove"]
 # Seed success metrics (DESIGN.md): target ratios to the peers.
 MEMORY_TARGETS = [("networkx", 1.5), ("igraph", 3.0)]
@@ -548,6 +552,42 @@ def curve_dir(scenario_dir):
     return d if os.path.isdir(d) else None
 
 
+FLOOR = "raw"
+COMPACT = "compact"
+
+
+def check_floor(fig):
+    """The floor is a floor: every system's exact heap after build >= raw's; compact sits
+    between zerocopy and the floor when it was measured."""
+    out = []
+    floor = fig.get(FLOOR, "build", "heap_live_bytes")
+    if floor is None:
+        return [("floor: raw build heap_live_bytes", "raw not measured", "-", "not applicable")]
+    for s in fig.systems:
+        v = fig.get(s, "build", "heap_live_bytes")
+        if s == FLOOR or v is None:
+            continue
+        name = f"floor: raw <= {s} (build heap_live_bytes)"
+        if v >= floor:
+            out.append((name, f"{fmt(v)} ({v / floor:.2f}x floor)", f">= {fmt(floor)}", "pass"))
+        else:
+            out.append((name, f"{fmt(v)} ({v / floor:.2f}x floor)", f">= {fmt(floor)}",
+                        f"FAIL (the floor is wrong: {s} holds fewer bytes than raw)"))
+    c = fig.get(COMPACT, "build", "heap_live_bytes")
+    z = fig.get(HEADLINE, "build", "heap_live_bytes")
+    if c is None:
+        out.append((f"phase 6: {COMPACT} <= {HEADLINE}", f"{COMPACT} not measured", "-",
+                    "not applicable"))
+        return out
+    name = f"phase 6: {COMPACT} <= {HEADLINE} (build heap_live_bytes)"
+    if z is None:
+        out.append((name, f"{HEADLINE} not measured", f"<= ?", "FAIL"))
+    else:
+        out.append((name, f"{fmt(c)} ({c / z:.2f}x)", f"<= {fmt(z)}",
+                    "pass" if c <= z else f"FAIL ({COMPACT} holds more bytes than {HEADLINE})"))
+    return out
+
+
 def run_checks(fig, scenario, budgets, checks, systems=None):
     rows = []
     if "budgets" in checks:
@@ -560,6 +600,8 @@ def run_checks(fig, scenario, budgets, checks, systems=None):
         rows += check_seed(fig)
     if "checksums" in checks:
         rows += check_checksums(fig)
+    if "floor" in checks:
+        rows += check_floor(fig)
     if "curve" in checks and getattr(fig, "curve", None) is None:
         rows.append(("curve", f"measured only when the gate's scenario is {CURVE_BASE}", "-",
                      "not applicable"))

@@ -12,12 +12,20 @@
 **  - out-edges: CSR, u32 offsets[n+1] + u32 targets[m]; edge attributes in CSR order;
 **  - one column per attribute key, its layout chosen from the data:
 **      int     the narrowest of int8/int16/int32/int64 holding every value (e.g. level 1-5 is
-**              int8, salary 50,000-150,000 int32); a set that does not fit widens the column;
+**              int8, salary 50,000-150,000 int32); no array at all when every value is one
+**              (`const`: pgp's expire_date, INT64_MAX everywhere); a narrower width plus
+**              exceptions (12 B each: the int64 value and its u32 item index, sorted) when
+**              that is smaller (pgp's e_time: int32 + 11 exceptions); a set that does not fit
+**              widens the column (a constant or patched column is made plain first: one copy);
 **      double  f64 (never narrowed to float);
 **      bool    bit-packed;
-**      string  <= 256 distinct values: 1-byte dictionary codes + the distinct strings once
-**              (arena + u32 offsets); otherwise an arena + u32 offsets[n+1];
-**      mixed   (several types, arrays, objects; the last resort): 1-byte type tag per item +
+**      string  a dictionary (the distinct strings once, arena + u32 offsets, and per item a
+**              code of 1, 2 or 4 bytes by cardinality) when <= 256 distinct or when smaller
+**              than the plain layout; otherwise an arena + u32 offsets[n+1];
+**      list    arrays whose items share one scalar type: u32 offsets[n+1] + one child column of
+**              every item, laid out as above (list<int32>, list<dict-u16>, ...); no offsets
+**              when every item holds a list of one length (pos: list<f64>[2]);
+**      mixed   (several types, nested arrays, objects; the last resort): 1-byte tag per item +
 **              u32 offsets[n+1] + a payload arena: int64/double as 8 bytes, bool 1 byte, strings
 **              raw, arrays and objects as compact JSON text;
 **    a validity bitmap only when some item lacks a non-null value, a null bitmap only when
@@ -57,22 +65,51 @@ static void raw_free(void *p, size_t n)
 
 /* ---------------------------------------------------------------- layout */
 
-typedef enum raw_kind { RAW_INT, RAW_F64, RAW_BOOL, RAW_DICT, RAW_STR, RAW_MIXED } raw_kind;
+typedef enum raw_kind { RAW_INT, RAW_F64, RAW_BOOL, RAW_DICT, RAW_STR, RAW_MIXED, RAW_LIST } raw_kind;
 #define RAW_ABSENT 0xFF                 /* mixed tag of an item without the attribute */
 
 typedef struct raw_col {
     const char *key;
     raw_kind kind;
-    unsigned width;                     /* RAW_INT: 1, 2, 4 or 8 bytes */
+    unsigned width;                     /* RAW_INT: 0 (constant: every value is base), 1, 2, 4
+                                        ** or 8 bytes; DICT: code bytes */
     size_t   n;                         /* items */
     void    *data;                      /* INT/F64 values, BOOL bits, DICT codes, MIXED tags */
     size_t   data_bytes;
-    uint32_t *offs;                     /* STR/MIXED: n+1; DICT: ndict+1 */
-    char    *arena;                     /* STR/MIXED payloads, DICT distinct strings */
-    size_t   arena_bytes;
-    size_t   ndict;
+    uint32_t *offs;                     /* STR/MIXED/LIST: n+1; DICT: ndict+1 */
+    union {                             /* by kind (the struct stays as small as before) */
+        struct {                        /* STR, DICT, MIXED */
+            char    *arena;             /* STR/MIXED payloads, DICT distinct strings */
+            size_t   arena_bytes;
+            size_t   ndict;
+        };
+        struct {                        /* INT */
+            void    *exc;               /* nexc int64 values, then their nexc u32 item indices
+                                        ** (ascending; the stored slot holds 0): the values that
+                                        ** do not fit the width */
+            size_t   nexc;
+            int64_t  base;              /* width 0: the one value */
+        };
+        struct {                        /* LIST */
+            struct raw_col *child;      /* the items of every list, one typed column */
+            size_t   fixed;             /* without offs: every list has this length */
+        };
+    };
     uint8_t *valid, *nulls;             /* (n+7)/8 bytes each, or NULL */
 } raw_col;
+
+static bool raw_has_arena(const raw_col *c)
+{
+    return c->kind == RAW_STR || c->kind == RAW_DICT || c->kind == RAW_MIXED;
+}
+
+static size_t raw_exc_bytes(const raw_col *c)
+{
+    return c->kind == RAW_INT ? c->nexc * (sizeof(int64_t) + sizeof(uint32_t)) : 0;
+}
+
+static int64_t *raw_exc_val(const raw_col *c) { return c->exc; }
+static uint32_t *raw_exc_idx(const raw_col *c) { return (uint32_t *)((int64_t *)c->exc + c->nexc); }
 
 typedef struct raw_graph {
     size_t n, m;
@@ -91,7 +128,8 @@ static void raw_setbit(uint8_t *b, size_t i) { b[i >> 3] |= (uint8_t)(1u << (i &
 
 static size_t raw_col_bytes(const raw_col *c)
 {
-    size_t b = c->data_bytes + c->arena_bytes;
+    size_t b = c->data_bytes + (raw_has_arena(c) ? c->arena_bytes : 0) + raw_exc_bytes(c);
+    if (c->kind == RAW_LIST) b += raw_col_bytes(c->child);
     if (c->offs) b += ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t);
     if (c->valid) b += raw_bm(c->n);
     if (c->nulls) b += raw_bm(c->n);
@@ -101,10 +139,12 @@ static size_t raw_col_bytes(const raw_col *c)
 static void raw_col_free(raw_col *c)
 {
     raw_free(c->data, c->data_bytes);
-    raw_free(c->arena, c->arena_bytes);
+    if (raw_has_arena(c)) raw_free(c->arena, c->arena_bytes);
     if (c->offs) raw_free(c->offs, ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t));
     if (c->valid) raw_free(c->valid, raw_bm(c->n));
     if (c->nulls) raw_free(c->nulls, raw_bm(c->n));
+    if (c->kind == RAW_LIST) { raw_col_free(c->child); raw_free(c->child, sizeof *c->child); }
+    if (c->kind == RAW_INT) raw_free(c->exc, raw_exc_bytes(c));
     memset(c, 0, sizeof *c);
 }
 
@@ -128,12 +168,83 @@ static void raw_int_put(raw_col *c, size_t i, int64_t v)
     }
 }
 
+/* A dictionary column's code of item i: unsigned, c->width bytes (1, 2 or 4). */
+static size_t raw_code_at(const raw_col *c, size_t i)
+{
+    switch (c->width) {
+    case 1: return ((const uint8_t *)c->data)[i];
+    case 2: return ((const uint16_t *)c->data)[i];
+    default: return ((const uint32_t *)c->data)[i];
+    }
+}
+
+static void raw_code_put(raw_col *c, size_t i, size_t code)
+{
+    switch (c->width) {
+    case 1: ((uint8_t *)c->data)[i] = (uint8_t)code; break;
+    case 2: ((uint16_t *)c->data)[i] = (uint16_t)code; break;
+    default: ((uint32_t *)c->data)[i] = (uint32_t)code; break;
+    }
+}
+
+static uint64_t raw_hash(const char *s, size_t n);
+
 static unsigned raw_width(int64_t lo, int64_t hi)
 {
     if (lo >= INT8_MIN && hi <= INT8_MAX) return 1;
     if (lo >= INT16_MIN && hi <= INT16_MAX) return 2;
     if (lo >= INT32_MIN && hi <= INT32_MAX) return 4;
     return 8;
+}
+
+/* Item i of an int column, constants and exceptions included (binary search of exc_idx). */
+static int64_t raw_int_get(const raw_col *c, size_t i)
+{
+    if (c->width == 0) return c->base;
+    if (c->nexc) {
+        size_t lo = 0, hi = c->nexc;
+        const uint32_t *idx = raw_exc_idx(c);
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (idx[mid] < i) lo = mid + 1; else hi = mid;
+        }
+        if (lo < c->nexc && idx[lo] == i) return raw_exc_val(c)[lo];
+    }
+    return raw_int_at(c, i);
+}
+
+/* Build-time store of item i (ascending i): a value that does not fit the width goes to the
+** exceptions (allocated for exactly nexc by the caller; *k counts the ones filled). */
+static void raw_int_fill(raw_col *c, size_t i, int64_t v, size_t *k)
+{
+    if (c->width == 0) return;
+    if (raw_width(v, v) <= c->width) { raw_int_put(c, i, v); return; }
+    raw_exc_idx(c)[*k] = (uint32_t)i;
+    raw_exc_val(c)[(*k)++] = v;
+}
+
+/* Before a write: a constant or patched column becomes a plain one at the narrowest width
+** (one copy of the column; the floor's layout is chosen for the data as built). */
+static void raw_int_plain(raw_col *c)
+{
+    if (c->width != 0 && c->nexc == 0) return;
+    int64_t lo = 0, hi = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int64_t x = raw_int_get(c, i);
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+    }
+    raw_col t = *c;
+    t.width = raw_width(lo, hi);
+    t.data_bytes = c->n * t.width;
+    t.data = raw_alloc(t.data_bytes, true);
+    for (size_t i = 0; i < c->n; i++) raw_int_put(&t, i, raw_int_get(c, i));
+    raw_free(c->data, c->data_bytes);
+    raw_free(c->exc, raw_exc_bytes(c));
+    t.exc = NULL;
+    t.nexc = 0;
+    t.base = 0;
+    *c = t;
 }
 
 /* Item i's value. false when absent; an explicit null gives true with GM_NULL. Strings borrow
@@ -162,15 +273,16 @@ static bool raw_col_get(const raw_col *c, size_t i, gm_value *v)
         return false;
     }
     switch (c->kind) {
-    case RAW_INT: *v = gm_int(raw_int_at(c, i)); break;
+    case RAW_INT: *v = gm_int(raw_int_get(c, i)); break;
     case RAW_F64: *v = gm_double(((const double *)c->data)[i]); break;
     case RAW_BOOL: *v = gm_bool(raw_bit(c->data, i)); break;
     case RAW_DICT: {
-        uint8_t code = ((const uint8_t *)c->data)[i];
+        size_t code = raw_code_at(c, i);
         *v = gm_strn(c->arena + c->offs[code], c->offs[code + 1] - c->offs[code]);
         break;
     }
     case RAW_STR: *v = gm_strn(c->arena + c->offs[i], c->offs[i + 1] - c->offs[i]); break;
+    case RAW_LIST: memset(v, 0, sizeof *v); v->type = GM_ARRAY; break;   /* items not unpacked */
     default: return false;
     }
     return true;
@@ -181,13 +293,69 @@ typedef struct raw_src {
     const gmh_data *d;
     bool nodes;
     const uint32_t *order;              /* NULL: identity */
+    const gm_value *const *flat;        /* non-NULL: item i is flat[i] (a list column's items) */
 } raw_src;
 
 static const gm_value *raw_src_get(const raw_src *s, size_t i, const char *key)
 {
+    if (s->flat) return s->flat[i];
     size_t r = s->order ? s->order[i] : i;
     return s->nodes ? gmh_attr_get_k(s->d->nodes[r].attrs, s->d->nodes[r].nattrs, key)
                     : gmh_attr_get_k(s->d->edges[r].attrs, s->d->edges[r].nattrs, key);
+}
+
+static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *key);
+
+/* A column whose present values are all arrays of one scalar type (int, double, string or bool
+** items; nested arrays and objects are not) becomes a list column, the way Arrow's ListArray
+** holds it: u32 offsets[n+1] into one child column of every item, typed like any scalar column
+** (ints at the narrowest width, strings as a dictionary or an arena). When every item holds a
+** list and all lists have one length L (positions: two doubles), the offsets are dropped: list i
+** is items [iL, (i+1)L) (Arrow's FixedSizeList). false when the column is not such a column. */
+static bool raw_list_build(raw_col *c, const raw_src *s, size_t n, bool some_invalid, bool some_null)
+{
+    int type = -1;
+    size_t total = 0, len0 = 0;
+    bool same_len = !some_invalid, first = true;
+    for (size_t i = 0; i < n; i++) {
+        const gm_value *v = raw_src_get(s, i, c->key);
+        if (v == NULL || v->type != GM_ARRAY) continue;
+        if (first) { len0 = v->as.a.len; first = false; }
+        if (v->as.a.len != len0) same_len = false;
+        for (size_t j = 0; j < v->as.a.len; j++) {
+            int t = (int)v->as.a.items[j].type;
+            if (t != GM_INT && t != GM_DOUBLE && t != GM_STRING && t != GM_BOOL) return false;
+            if (type >= 0 && t != type) return false;
+            type = t;
+        }
+        total += v->as.a.len;
+    }
+    const gm_value **flat = raw_alloc((total ? total : 1) * sizeof *flat, false);   /* scratch */
+    size_t at = 0;
+    c->kind = RAW_LIST;
+    if (!same_len) c->offs = raw_alloc((n + 1) * sizeof *c->offs, false);
+    else c->fixed = len0;
+    for (size_t i = 0; i < n; i++) {
+        const gm_value *v = raw_src_get(s, i, c->key);
+        if (c->offs) c->offs[i] = (uint32_t)at;
+        if (v == NULL || v->type != GM_ARRAY) continue;
+        for (size_t j = 0; j < v->as.a.len; j++) flat[at++] = &v->as.a.items[j];
+    }
+    if (c->offs) c->offs[n] = (uint32_t)at;
+    if (some_invalid) {
+        c->valid = raw_alloc(raw_bm(n), true);
+        if (some_null) c->nulls = raw_alloc(raw_bm(n), true);
+        for (size_t i = 0; i < n; i++) {
+            const gm_value *v = raw_src_get(s, i, c->key);
+            if (v != NULL && v->type == GM_ARRAY) raw_setbit(c->valid, i);
+            else if (v != NULL && c->nulls) raw_setbit(c->nulls, i);
+        }
+    }
+    raw_src fs = { s->d, s->nodes, NULL, flat };
+    c->child = raw_alloc(sizeof *c->child, false);
+    raw_col_build(c->child, &fs, total, c->key);
+    raw_free(flat, (total ? total : 1) * sizeof *flat);
+    return true;
 }
 
 static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *key)
@@ -209,28 +377,62 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
     int kinds = (cnt[GM_BOOL] > 0) + (cnt[GM_INT] > 0) + (cnt[GM_DOUBLE] > 0) + (cnt[GM_STRING] > 0) +
                 (cnt[GM_ARRAY] > 0) + (cnt[GM_OBJECT] > 0);
     bool mixed = kinds > 1 || cnt[GM_ARRAY] || cnt[GM_OBJECT];
+    if (kinds == 1 && cnt[GM_ARRAY] && raw_list_build(c, s, n, absent + cnt[GM_NULL] > 0, cnt[GM_NULL] > 0))
+        return;
     if (!mixed && nonnull < n) {
         c->valid = raw_alloc(raw_bm(n), true);
         if (cnt[GM_NULL]) c->nulls = raw_alloc(raw_bm(n), true);
     }
     if (!mixed && cnt[GM_STRING]) {
-        /* dictionary if <= 256 distinct: scratch list of distinct values (borrowed pointers) */
-        const gm_str **dist = raw_alloc(256 * sizeof *dist, false);
+        /* distinct strings through a scratch hash set (first-appearance order, borrowed
+        ** pointers); a dictionary (codes of 1, 2 or 4 bytes by cardinality + the distinct
+        ** strings once) when <= 256 distinct or when it is smaller than the arena */
+        /* first up to 256 distinct by a linear scan (2 KB of scratch, the common case); only a
+        ** column with more pays for the hash set and a code per item */
+        size_t nstr = cnt[GM_STRING], hcap = 0, ndist = 256;
+        uint32_t *ht = NULL, *code = NULL;
+        const gm_str **dist = raw_alloc(ndist * sizeof *dist, false);
         size_t nd = 0, dbytes = 0;
-        bool dict = true;
-        for (size_t i = 0; i < n && dict; i++) {
+        bool small = true;
+        for (size_t i = 0; i < n && small; i++) {
             const gm_value *v = raw_src_get(s, i, key);
             if (v == NULL || v->type != GM_STRING) continue;
             size_t j = 0;
             while (j < nd && !(dist[j]->len == v->as.s.len &&
                                memcmp(dist[j]->ptr, v->as.s.ptr, v->as.s.len) == 0)) j++;
             if (j == nd) {
-                if (nd == 256) dict = false;
+                if (nd == 256) small = false;
                 else { dist[nd++] = &v->as.s; dbytes += v->as.s.len; }
             }
         }
-        if (dict) {
+        if (!small) {                    /* more than 256 distinct */
+            raw_free(dist, ndist * sizeof *dist);
+            hcap = 16;
+            while (hcap < 2 * nstr) hcap <<= 1;
+            ht = raw_alloc(hcap * sizeof *ht, true);
+            ndist = nstr;
+            dist = raw_alloc(ndist * sizeof *dist, false);
+            code = raw_alloc(n * sizeof *code, false);
+            nd = 0;
+            dbytes = 0;
+            for (size_t i = 0; i < n; i++) {
+                const gm_value *v = raw_src_get(s, i, key);
+                code[i] = 0;
+                if (v == NULL || v->type != GM_STRING) continue;
+                size_t h = (size_t)raw_hash(v->as.s.ptr, v->as.s.len) & (hcap - 1);
+                while (ht[h] != 0 && !(dist[ht[h] - 1]->len == v->as.s.len &&
+                                       memcmp(dist[ht[h] - 1]->ptr, v->as.s.ptr, v->as.s.len) == 0))
+                    h = (h + 1) & (hcap - 1);
+                if (ht[h] == 0) { dist[nd] = &v->as.s; dbytes += v->as.s.len; ht[h] = (uint32_t)++nd; }
+                code[i] = ht[h] - 1;
+            }
+        }
+        unsigned w = nd <= 256 ? 1 : nd <= 65536 ? 2 : 4;
+        size_t dict_cost = n * w + dbytes + (nd + 1) * sizeof(uint32_t);
+        size_t arena_cost = strbytes + (n + 1) * sizeof(uint32_t);
+        if (nd <= 256 || dict_cost < arena_cost) {
             c->kind = RAW_DICT;
+            c->width = w;
             c->ndict = nd;
             c->offs = raw_alloc((nd + 1) * sizeof *c->offs, false);
             c->arena_bytes = dbytes;
@@ -242,14 +444,16 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
                 at += dist[j]->len;
             }
             c->offs[nd] = (uint32_t)at;
-            c->data_bytes = n;
-            c->data = raw_alloc(n, true);
-            for (size_t i = 0; i < n; i++) {
+            c->data_bytes = n * w;
+            c->data = raw_alloc(c->data_bytes, true);
+            for (size_t i = 0; code != NULL && i < n; i++) raw_code_put(c, i, code[i]);
+            for (size_t i = 0; code == NULL && i < n; i++) {
                 const gm_value *v = raw_src_get(s, i, key);
                 if (v == NULL || v->type != GM_STRING) continue;
                 size_t j = 0;
-                while (!(dist[j]->len == v->as.s.len && memcmp(dist[j]->ptr, v->as.s.ptr, v->as.s.len) == 0)) j++;
-                ((uint8_t *)c->data)[i] = (uint8_t)j;
+                while (!(dist[j]->len == v->as.s.len &&
+                         memcmp(dist[j]->ptr, v->as.s.ptr, v->as.s.len) == 0)) j++;
+                raw_code_put(c, i, j);
             }
         } else {
             c->kind = RAW_STR;
@@ -266,12 +470,37 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
             }
             c->offs[n] = (uint32_t)at;
         }
-        raw_free(dist, 256 * sizeof *dist);
+        if (code) raw_free(code, n * sizeof *code);
+        raw_free(dist, ndist * sizeof *dist);
+        if (ht) raw_free(ht, hcap * sizeof *ht);
     } else if (!mixed && cnt[GM_INT]) {
         c->kind = RAW_INT;
         c->width = raw_width(lo, hi);
+        size_t nexc = 0;
+        if (lo == hi) {                  /* one value (a sentinel everywhere): no array */
+            c->width = 0;
+            c->base = lo;
+        } else if (c->width > 1) {       /* a narrower width + exceptions, when that is smaller */
+            size_t out[3] = {0};         /* values outside int8, int16, int32 */
+            for (size_t i = 0; i < n; i++) {
+                const gm_value *v = raw_src_get(s, i, key);
+                if (v == NULL || v->type != GM_INT) continue;
+                unsigned w = raw_width(v->as.i, v->as.i);
+                out[0] += w > 1;
+                out[1] += w > 2;
+                out[2] += w > 4;
+            }
+            size_t best = n * c->width;
+            static const unsigned ws[3] = {1, 2, 4};
+            for (int j = 0; j < 3 && ws[j] < c->width; j++) {
+                size_t cost = n * ws[j] + out[j] * (sizeof(uint32_t) + sizeof(int64_t));
+                if (cost < best) { best = cost; nexc = out[j]; c->width = ws[j]; }
+            }
+        }
         c->data_bytes = n * c->width;
         c->data = raw_alloc(c->data_bytes, true);
+        c->nexc = nexc;
+        if (nexc) c->exc = raw_alloc(raw_exc_bytes(c), false);
     } else if (!mixed && cnt[GM_DOUBLE]) {
         c->kind = RAW_F64;
         c->data_bytes = n * sizeof(double);
@@ -329,13 +558,14 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
         return;
     }
     /* fill typed values and bitmaps */
+    size_t kexc = 0;
     for (size_t i = 0; i < n; i++) {
         const gm_value *v = raw_src_get(s, i, key);
         if (v == NULL) continue;
         if (v->type == GM_NULL) { if (c->nulls) raw_setbit(c->nulls, i); continue; }
         if (c->valid) raw_setbit(c->valid, i);
         switch (c->kind) {
-        case RAW_INT: raw_int_put(c, i, v->as.i); break;
+        case RAW_INT: raw_int_fill(c, i, v->as.i, &kexc); break;
         case RAW_F64: ((double *)c->data)[i] = v->as.d; break;
         case RAW_BOOL: if (v->as.b) raw_setbit(c->data, i); break;
         default: break;
@@ -345,9 +575,18 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
 
 static const char *raw_col_layout(const raw_col *c, char *buf, size_t len)
 {
-    static const char *const k[] = { "int", "f64", "bits", "dict-u8", "str-arena-u32", "mixed-tagged" };
-    if (c->kind == RAW_INT) snprintf(buf, len, "int%u", c->width * 8);
-    else if (c->kind == RAW_DICT) snprintf(buf, len, "dict-u8 (%zu distinct)", c->ndict);
+    static const char *const k[] = { "int", "f64", "bits", "dict-u8", "str-arena-u32", "mixed-tagged", "list" };
+    if (c->kind == RAW_INT && c->width == 0) snprintf(buf, len, "const int64");
+    else if (c->kind == RAW_INT && c->nexc)
+        snprintf(buf, len, "int%u +%zu exceptions", c->width * 8, c->nexc);
+    else if (c->kind == RAW_INT) snprintf(buf, len, "int%u", c->width * 8);
+    else if (c->kind == RAW_LIST) {
+        char sub[64];
+        raw_col_layout(c->child, sub, sizeof sub);
+        if (c->offs) snprintf(buf, len, "list<%s> offs-u32", sub);
+        else snprintf(buf, len, "list<%s>[%zu]", sub, c->fixed);
+    }
+    else if (c->kind == RAW_DICT) snprintf(buf, len, "dict-u%u (%zu distinct)", c->width * 8, c->ndict);
     else snprintf(buf, len, "%s", k[c->kind]);
     size_t l = strlen(buf);
     snprintf(buf + l, len - l, "%s%s", c->valid ? " +valid" : "", c->nulls ? " +nulls" : "");
@@ -434,7 +673,7 @@ static void raw_build(raw_graph *g, const gmh_data *d)
     g->necol = d->nedge_keys;
     g->ncol = raw_alloc((g->nncol ? g->nncol : 1) * sizeof *g->ncol, false);
     g->ecol = raw_alloc((g->necol ? g->necol : 1) * sizeof *g->ecol, false);
-    raw_src ns = { d, true, NULL }, es = { d, false, perm };
+    raw_src ns = { d, true, NULL, NULL }, es = { d, false, perm, NULL };
     for (size_t k = 0; k < g->nncol; k++) raw_col_build(&g->ncol[k], &ns, n, d->node_keys[k]);
     for (size_t k = 0; k < g->necol; k++) raw_col_build(&g->ecol[k], &es, m, d->edge_keys[k]);
     raw_free(perm, m * sizeof *perm);
@@ -474,7 +713,8 @@ typedef struct raw_run {
 
 static void raw_sum_col(const raw_graph *g, const raw_col *c, gmh_sum *s)
 {
-    if (c->kind == RAW_INT && c->valid == NULL && g->dead == NULL) {   /* dense typed fast path */
+    if (c->kind == RAW_INT && c->width != 0 && c->nexc == 0 && c->valid == NULL &&
+        g->dead == NULL) {                                                /* dense typed fast path */
         int64_t t = 0;
         switch (c->width) {
         case 1: for (size_t i = 0; i < c->n; i++) t += ((const int8_t *)c->data)[i]; break;
@@ -535,6 +775,7 @@ static bool raw_set_values(raw_col *c, const uint32_t *idx, const gm_value *vals
 {
     if (c->kind == RAW_INT) {
         for (size_t k = 0; k < n; k++) if (vals[k].type != GM_INT) return false;
+        raw_int_plain(c);
         if (batch) {                     /* one widening decision for the whole batch */
             int64_t lo = INT64_MAX, hi = INT64_MIN;
             for (size_t k = 0; k < n; k++) {
@@ -622,7 +863,7 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
         for (size_t k = 0; k < nf; k++) {
             const raw_col *c = cols[k];
             if (c == NULL) { none = true; break; }
-            if (c->kind == RAW_DICT)
+            if (c->kind == RAW_DICT && c->width == 1)
                 for (size_t j = 0; j < c->ndict; j++) {
                     gm_value v = gm_strn(c->arena + c->offs[j], c->offs[j + 1] - c->offs[j]);
                     dm[k][j] = gm_pred_match(&v, R->plan.filter[k].op, &R->plan.filter[k].value);
@@ -633,13 +874,13 @@ static void raw_op_filter(const raw_run *R, raw_graph *g, uint64_t *ns)
             bool ok = true;
             for (size_t k = 0; ok && k < nf; k++) {
                 const raw_col *c = cols[k];
-                if (c->kind == RAW_DICT && (c->valid == NULL || raw_bit(c->valid, i))) {
+                if (c->kind == RAW_DICT && c->width == 1 && (c->valid == NULL || raw_bit(c->valid, i))) {
                     ok = dm[k][((const uint8_t *)c->data)[i]];
                     continue;
                 }
                 if (c->kind == RAW_INT && (c->valid == NULL || raw_bit(c->valid, i)) &&
                     R->plan.filter[k].value.type == GM_INT) {
-                    int64_t x = raw_int_at(c, i), y = R->plan.filter[k].value.as.i;
+                    int64_t x = raw_int_get(c, i), y = R->plan.filter[k].value.as.i;
                     switch (R->plan.filter[k].op) {
                     case GM_EQ: ok = x == y; break;
                     case GM_NE: ok = x != y; break;

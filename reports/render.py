@@ -73,6 +73,26 @@ LEVELS = [("heap_live_bytes", "exact", "exact heap, live after build (counting a
 # report and `make gate` cannot judge one run differently.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 import gate  # noqa: E402
+import infobound  # noqa: E402
+
+BOUND_LABEL = "information content of the data (not a store)"
+COMPACT = "compact"             # phase 6, beyond the plan (issue 12; another branch builds it)
+_BOUNDS = {}
+
+
+def info_bound(res, scn):
+    """harness/infobound.py's bound for a scenario, from its files under build/scenarios/ next
+    to the results file (issue 12), or None when the files are not there."""
+    d = os.path.join(getattr(res, "sroot", "") or "", scn)
+    if not os.path.isfile(os.path.join(d, "nodes.jsonl")):
+        return None
+    if d not in _BOUNDS:
+        try:
+            _BOUNDS[d] = infobound.bound_dir(d)
+        except Exception:       # a malformed scenario: the bound is not known, say so
+            _BOUNDS[d] = None
+    return _BOUNDS[d]
+
 
 PEER_NAME = {"networkx": "NetworkX", "igraph": "python-igraph"}
 SEED_MEMORY = [(f"memory ≤ {t:g}× {PEER_NAME[p]}", t, p) for p, t in gate.MEMORY_TARGETS]
@@ -314,6 +334,10 @@ def section_plan(res):
                 if plan_mb else NO_PLAN
             rows.append([phase, change, plan_txt, name(s), fmt_bytes(heap), fmt_bytes(mall),
                          fmt_bytes(rss), ratio])
+    if res.systems(scn) and COMPACT in res.systems(scn):     # phase 6 (issue 12), when built
+        heap, mall, rss = measured(COMPACT)
+        rows.append(["6", "compact: narrow ints, dictionaries, list columns", "—, beyond the plan",
+                     name(COMPACT), fmt_bytes(heap), fmt_bytes(mall), fmt_bytes(rss), NO_PLAN])
     for s, plan_txt, plan_mb in [("networkx", f"{PLAN_NETWORKX_MB} MB", PLAN_NETWORKX_MB),
                                  ("igraph", "—", None), ("igraph-c", "—", None),
                                  (FLOOR, "—", None)]:
@@ -337,6 +361,101 @@ def section_plan(res):
         out += [order, ""]
     out.append(why_they_differ(res, scn))
     return "\n".join(out)
+
+
+OVERVIEW_PEERS = [("networkx", "NetworkX", "#2ca02c"), ("igraph", "python-igraph", "#9467bd"),
+                  ("igraph-c", "igraph C", "#8c564b"), ("graph-tool", "graph-tool", "#e377c2")]
+
+
+def phase_system(res, phase):
+    """The system that answers for a phase in the overview: the C backend, else the Python
+    system the plan table lists first for it."""
+    c = [s for s, p in BACKEND_PHASE.items() if p == phase]
+    if phase == "6":
+        c = [COMPACT]
+    py = res.python_phase_systems("2") + res.python_phase_systems("5")
+    c += [s for s in py if PY_PLAN_PHASE.get(s, res.phase_of(s)) == phase]
+    scn = HEADLINE_SCENARIO
+    return next((s for s in c if res.value(scn, s, "build", "mallinfo_bytes") is not None or
+                 res.value(scn, s, "build", "heap_live_bytes") is not None), None)
+
+
+def chart_overview(res, outdir):
+    """The plan's question in one picture (issue 13, item 6): per phase, the plan's MB next to
+    the measured glibc heap and exact heap; peers and the floor as reference lines."""
+    scn = HEADLINE_SCENARIO
+    phases = [(p, ch, mb) for p, ch, _, mb in PLAN]
+    if COMPACT in res.systems(scn):
+        phases.append(("6", "compact (beyond the plan)", None))
+    cols = [("plan", "the plan's expected MB", "#bbbbbb"),
+            ("mallinfo_bytes", "measured glibc heap (mallinfo_bytes)", "#ff7f0e"),
+            ("heap_live_bytes", "measured exact heap (heap_live_bytes)", "#1f77b4")]
+    data, used = [], []
+    for p, ch, mb in phases:
+        s = phase_system(res, p)
+        vals = {"plan": mb}
+        for m in ("mallinfo_bytes", "heap_live_bytes"):
+            r = res.row(scn, s, "build", m) if s else None
+            used.append(r)
+            vals[m] = float(r["value"]) / MB if r else None
+        data.append((p, ch, s, vals))
+    if not any(v for _, _, _, vals in data for k, v in vals.items() if k != "plan" and v):
+        return None
+    fig, ax = plt.subplots(figsize=(11, 5.2))
+    width = 0.27
+    top = 0.0
+    for i, (m, label, color) in enumerate(cols):
+        xs = [j + (i - 1) * width for j in range(len(data))]
+        ys = [vals[m] or 0 for _, _, _, vals in data]
+        ax.bar(xs, ys, width, label=label, color=color)
+        for x, (_, _, _, vals) in zip(xs, data):
+            v = vals[m]
+            if v:
+                top = max(top, v)
+                ax.text(x, v, f"{v:.1f}" if v >= 1 else f"{v:.2f}", ha="center", va="bottom",
+                        fontsize=7, rotation=90)
+            else:
+                ax.text(x, 0.2, "n/a" if m == "plan" else "not\nmeasured", ha="center",
+                        va="bottom", fontsize=6, rotation=90, color="#777777")
+    refs = [(s, lab, col, "mallinfo_bytes") for s, lab, col in OVERVIEW_PEERS] + \
+        [(FLOOR, "raw floor", "black", "heap_live_bytes")]
+    for s, lab, col, m in refs:
+        v = res.value(scn, s, "build", m)
+        if v is None:
+            continue
+        used.append(res.row(scn, s, "build", m))
+        top = max(top, v / MB)
+        ax.axhline(v / MB, color=col, linestyle="--" if s != FLOOR else ":", linewidth=1.2,
+                   label=f"{lab} ({'exact heap' if m == 'heap_live_bytes' else 'glibc heap'}): "
+                         f"{v / MB:.2f} MB")
+    ax.set_ylim(0, top * 1.18)
+    ax.set_xticks(range(len(data)))
+    ax.set_xticklabels([f"phase {p}\n{name(s) if s else 'not built'}" for p, _, s, _ in data],
+                       fontsize=8)
+    ax.set_ylabel("MB held by the built graph (10^6 B)")
+    ax.set_title(f"What each phase of the plan bought: {scn}, after build\n"
+                 f"plan's expected MB vs measured; stat exact; repetitions {reps_of(used)}",
+                 fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    fname = "overview.svg"
+    fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
+    plt.close(fig)
+    return fname, reps_of(used)
+
+
+def section_overview(res, outdir, written):
+    o = chart_overview(res, outdir)
+    if not o:
+        return f"Overview of the plan's question: {MISSING}."
+    written.add(o[0])
+    return "\n".join([f"![what each phase bought]({o[0]})", "",
+                      f"*Figure: `{HEADLINE_SCENARIO}`, per phase of the plan, the plan's "
+                      f"expected MB (grey) next to the measured glibc heap (metric "
+                      f"mallinfo_bytes) and exact heap (metric heap_live_bytes) of the system "
+                      f"that answers for it; dashed "
+                      f"lines: the peers' glibc heap; dotted: the raw floor's exact heap; stat "
+                      f"exact, repetitions {o[1]}; linear scale.*"])
 
 
 def section_build_modes(res):
@@ -590,7 +709,21 @@ def section_levels(res, scn):
     return "\n".join(["#### Every level side by side (build, bytes or count)", "",
                       table(["level"] + [name(s) for s in systems], rows), "",
                       f"Scenario `{scn}`, operation `build`; \"—\" = not measured for that "
-                      f"system; repetitions: {reps_of(used)}."])
+                      f"system; repetitions: {reps_of(used)}.", "", bound_text(res, scn)])
+
+
+def bound_text(res, scn):
+    """The information bound beside the floor, as one sentence with its components."""
+    b = info_bound(res, scn)
+    if b is None:
+        return (f"Information content of the data (not a store): {MISSING} (scenario files "
+                f"not found under build/scenarios/).")
+    floor = res.value(scn, FLOOR, "build", "heap_live_bytes")
+    ratio = f"; the floor holds {floor / b['total']:.2f}× it" if floor and b["total"] else ""
+    parts = ", ".join(f"`{k}` {fmt_int(round(v))}" for k, v in b.items() if k != "total")
+    return (f"Information content of the data (not a store; `harness/infobound.py`: per column "
+            f"n × H of its values, absence counted, plus the id bytes, plus 2 × m × ⌈log2 n⌉ "
+            f"bits for the edges): {fmt_bytes(b['total'])}{ratio}. Components: {parts}.")
 
 
 def chart_bytes(res, scn, outdir):
@@ -600,7 +733,7 @@ def chart_bytes(res, scn, outdir):
     if not any(v for m in vals for v in vals[m] if v):
         return None
     used = [res.row(scn, s, "build", m) for s in systems for m, _ in metrics]
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    fig, ax = plt.subplots(figsize=(11, 5))
     width = 0.38
     for i, (m, color) in enumerate(metrics):
         xs = [j + (i - 0.5) * width for j in range(len(systems))]
@@ -609,17 +742,24 @@ def chart_bytes(res, scn, outdir):
         for b, v in zip(bars, vals[m]):
             if v:
                 ax.annotate(f"{v / MB:.2f}", (b.get_x() + b.get_width() / 2, v),
-                            ha="center", va="bottom", fontsize=7)
+                            ha="center", va="bottom", fontsize=7, rotation=90)
     for m, color in metrics:
         floor = res.value(scn, FLOOR, "build", m)
         if floor:
             ax.axhline(floor, color=color, linestyle="--", linewidth=1,
                        label=f"raw floor ({m}): {floor / MB:.2f} MB")
+    bound = info_bound(res, scn)
+    if bound and bound["total"] > 0:
+        ax.axhline(bound["total"], color="black", linestyle=":", linewidth=1.2,
+                   label=f"{BOUND_LABEL}: {bound['total'] / MB:.3f} MB")
     ax.set_yscale("log")
     lows = [v for m in vals for v in vals[m] if v]
+    if bound and bound["total"] > 0:
+        lows.append(bound["total"])
     ax.set_ylim(bottom=min(lows) / 3)          # the smallest bar stays visible on a log axis
     ax.set_xticks(range(len(systems)))
-    ax.set_xticklabels([name(s) for s in systems], rotation=20, ha="right")
+    ax.set_xticklabels([name(s) for s in systems], rotation=35, ha="right", fontsize=8)
+    ax.set_ylim(top=max(lows) * 4)             # room for the rotated labels above the bars
     ax.set_ylabel("bytes held by the built graph (log scale)")
     ax.set_title(f"{scn}: bytes per system after build\nmetrics heap_live_bytes, mallinfo_bytes; "
                  f"stat exact; repetitions {reps_of(used)}; labels in MB", fontsize=10)
@@ -632,6 +772,9 @@ def chart_bytes(res, scn, outdir):
 
 
 def chart_time(res, scn, outdir):
+    """Small multiples (issue 13, item 6): one panel per operation, systems sorted by value
+    (fastest at the top), each bar labelled at its end; a system without the figure is left
+    out of that panel."""
     systems = [s for s in res.systems(scn)
                if any(res.value(scn, s, op, "ns_per_item", "median") for op in OPERATIONS)]
     ops = [op for op in OPERATIONS
@@ -639,22 +782,33 @@ def chart_time(res, scn, outdir):
     if not systems or not ops:
         return None
     used = [res.row(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
-    fig, ax = plt.subplots(figsize=(10, 4.8))
-    width = 0.8 / len(systems)
-    cmap = plt.get_cmap("tab20")          # up to 20 systems without a repeated colour
-    for i, s in enumerate(systems):
-        xs = [j + (i - (len(systems) - 1) / 2) * width for j in range(len(ops))]
-        ys = [res.value(scn, s, op, "ns_per_item", "median") or 0 for op in ops]
-        ax.bar(xs, ys, width, label=name(s), color=cmap(i % 20))
-    ax.set_yscale("log")
-    lows = [res.value(scn, s, op, "ns_per_item", "median") for s in systems for op in ops]
-    ax.set_ylim(bottom=min(v for v in lows if v) / 3)
-    ax.set_xticks(range(len(ops)))
-    ax.set_xticklabels(ops)
-    ax.set_ylabel("ns per item (log scale)")
-    ax.set_title(f"{scn}: time per operation per system\nmetric ns_per_item; stat median; "
-                 f"repetitions {reps_of(used)}; missing bar = not measured", fontsize=10)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    cmap = plt.get_cmap("tab20")          # one colour per system, the same in every panel
+    colour = {s: cmap(i % 20) for i, s in enumerate(systems)}
+    ncol = min(4, len(ops))
+    nrow = (len(ops) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 0.28 * len(systems) * nrow + 1.6),
+                             squeeze=False)
+    for k, op in enumerate(ops):
+        ax = axes[k // ncol][k % ncol]
+        pts = sorted(((res.value(scn, s, op, "ns_per_item", "median"), s) for s in systems
+                      if res.value(scn, s, op, "ns_per_item", "median")), reverse=True)
+        ys = range(len(pts))
+        ax.barh(list(ys), [v for v, _ in pts], color=[colour[s] for _, s in pts], height=0.7)
+        ax.set_yticks(list(ys))
+        ax.set_yticklabels([name(s) for _, s in pts], fontsize=7)
+        ax.set_xscale("log")
+        hi = max(v for v, _ in pts)
+        lo = min(v for v, _ in pts)
+        ax.set_xlim(lo / 3, hi * 12)             # room for the labels right of the bars
+        for y, (v, _) in zip(ys, pts):
+            ax.text(v * 1.1, y, fmt_ns(v), va="center", ha="left", fontsize=6.5)
+        ax.set_title(op, fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+    for k in range(len(ops), nrow * ncol):
+        axes[k // ncol][k % ncol].axis("off")
+    fig.suptitle(f"{scn}: time per item, one panel per operation (fastest at the top)\n"
+                 f"metric ns_per_item; stat median; repetitions {reps_of(used)}; log scale; "
+                 f"a system absent from a panel was not measured there", fontsize=10)
     fig.tight_layout()
     fname = f"time-{slug(scn)}.svg"
     fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
@@ -802,6 +956,38 @@ def section_usage(res, scn):
         "<details><summary>Components as reported</summary>", "", *detail, "", "</details>"])
 
 
+def section_phase4_leaves(res, scn):
+    """issue 12: zerocopy vs compact vs the floor per component group; only with compact rows."""
+    trio = [HEADLINE_BACKEND, COMPACT, FLOOR]
+    if COMPACT not in res.systems(scn):
+        return ""
+    comps = sorted({r["metric"][len(USAGE_METRIC):] for r in res.rows if r["scenario"] == scn
+                    and r["system"] in trio and r["operation"] == "build"
+                    and r["metric"].startswith(USAGE_METRIC)} |
+                   {r["metric"][len(USAGE_INFO):] for r in res.rows if r["scenario"] == scn
+                    and r["system"] in trio and r["operation"] == "info"
+                    and r["metric"].startswith(USAGE_INFO)})
+    per = {}
+    for s in trio:
+        for c in comps:
+            v = usage(res, scn, s, c)
+            if v is not None:
+                g = usage_group(c)
+                per[(s, g)] = per.get((s, g), 0) + v
+    label = dict(USAGE_GROUPS)
+    rows = []
+    for g, _ in USAGE_GROUPS:
+        if not any((s, g) in per for s in trio):
+            continue
+        rows.append([label[g]] + [fmt_int(per[(s, g)]) if (s, g) in per else "—" for s in trio])
+    rows.append(["exact heap (heap_live_bytes)"] +
+                [fmt_int(res.value(scn, s, "build", "heap_live_bytes")) for s in trio])
+    return "\n".join(["#### Where phase 4 leaves bytes (zerocopy vs compact vs the floor)", "",
+                      table(["component"] + [name(s) for s in trio], rows, align="lrrr"), "",
+                      "Requested bytes per component group (`gm_memory_usage`; the floor's own "
+                      "arrays), after build; \"—\" = no such component in that system."])
+
+
 def section_ops(res, scn):
     systems = res.systems(scn)
     rows, used = [], []
@@ -885,19 +1071,21 @@ def section_scenario(res, scn, outdir, written, intro=None):
         out += [f"![bytes per system, {scn}]({b[0]})", "",
                 f"*Figure: `{scn}`, bytes held after `build` per system, metrics heap_live_bytes "
                 f"(exact heap, ours and the floor) and mallinfo_bytes (glibc heap, every system), "
-                f"stat exact, repetitions {b[1]}, log scale; dashed lines: the `raw` floor.*", ""]
+                f"stat exact, repetitions {b[1]}, log scale; dashed lines: the `raw` floor; dotted "
+                f"line (when the scenario files are present): the {BOUND_LABEL}.*", ""]
     else:
         out += [f"Bytes per system: {MISSING}.", ""]
     t = chart_time(res, scn, outdir)
     if t:
         written.add(t[0])
         out += [f"![time per operation, {scn}]({t[0]})", "",
-                f"*Figure: `{scn}`, time per operation per system, metric ns_per_item, stat "
-                f"median, repetitions {t[1]}, log scale.*", ""]
+                f"*Figure: `{scn}`, time per item, one panel per operation, systems sorted "
+                f"fastest first, metric ns_per_item, stat median, repetitions {t[1]}, log "
+                f"scale.*", ""]
     else:
         out += [f"Time per operation: {MISSING}.", ""]
     for part in (section_levels(res, scn), section_per_item(res, scn), section_usage(res, scn),
-                 section_ops(res, scn), section_checksums(res, scn), section_info(res, scn)):
+                 section_phase4_leaves(res, scn), section_ops(res, scn), section_checksums(res, scn), section_info(res, scn)):
         if part:
             out += [part, ""]
     return "\n".join(out)
@@ -1307,8 +1495,9 @@ def render(results_path, outdir):
     os.makedirs(outdir, exist_ok=True)
     stage = tempfile.mkdtemp(prefix=".render.", dir=outdir)
     try:
-        parts = [section_header(res), section_plan(res), section_build_modes(res),
-                 section_seed(res), section_exactness()]
+        written = set()
+        parts = [section_header(res), section_overview(res, stage, written), section_plan(res),
+                 section_build_modes(res), section_seed(res), section_exactness()]
         scns = res.scenarios()
         if not scns:
             parts.append(f"results.csv holds no rows: every figure is {MISSING}.")
@@ -1316,7 +1505,7 @@ def render(results_path, outdir):
         # are looked up next to the results file, as `make scenarios` lays them out.
         sroot = os.path.join(os.path.dirname(os.path.abspath(results_path)), "build",
                              "scenarios")
-        written = set()
+        res.sroot = sroot
         real = [s for s in scns if is_real(res, s, sroot)]
         for scn in scns:
             if scn not in real:
@@ -1339,7 +1528,7 @@ def render(results_path, outdir):
             os.replace(os.path.join(stage, f), os.path.join(outdir, f))
         # Charts this render did not write (a scenario gone from results.csv) would be stale.
         for f in sorted(os.listdir(outdir)):
-            if re.fullmatch(r"(bytes|time|scale)-.+\.svg", f) and f not in written:
+            if re.fullmatch(r"(bytes|time|scale)-.+\.svg|overview\.svg", f) and f not in written:
                 os.remove(os.path.join(outdir, f))
         os.replace(os.path.join(stage, "REPORT.md"), os.path.join(outdir, "REPORT.md"))
     finally:

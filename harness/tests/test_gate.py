@@ -585,3 +585,59 @@ def test_curve_known_row_acknowledges_a_miss_and_goes_stale(tmp_path):
     rc, out, _ = gate("--from-results", scale_rewrite(tmp_path, lambda r: None), "--scenario",
                       "groggy-10k", "--checks", "curve", "--budgets", b)
     assert rc == 0 and "stale" in curve_line(out, "curve: zerocopy remove ns_per_item")
+
+
+# ---- issue 12: the floor is a floor; compact between zerocopy and the floor ----
+
+def _fixture_with(tmp_path, changes=(), extra=()):
+    """The fixture with (system, value) build heap_live_bytes changes on groggy-10k, plus
+    extra systems' build heap_live_bytes rows (system, value)."""
+    with open(FIXTURE, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    ch = dict(changes)
+    for r in rows:
+        if (r["scenario"], r["operation"], r["metric"]) == ("groggy-10k", "build",
+                                                             "heap_live_bytes") \
+                and r["system"] in ch:
+            r["value"] = str(ch[r["system"]])
+    tmpl = next(r for r in rows if (r["scenario"], r["system"], r["metric"]) ==
+                ("groggy-10k", "zerocopy", "heap_live_bytes"))
+    for s, v in extra:
+        rows.append(dict(tmpl, system=s, phase="6", value=str(v)))
+    p = tmp_path / "results.csv"
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return str(p)
+
+
+def test_floor_holds_and_compact_is_skipped_without_rows(tmp_path):
+    rc, out, _ = gate("--from-results", _fixture_with(tmp_path), "--scenario", "groggy-10k",
+                      "--checks", "floor")
+    assert rc == 0, out
+    assert closing(out) == (4, 0)           # json, native, columnar, zerocopy >= raw
+    assert any("compact" in ln and "not applicable" in ln for ln in out.splitlines())
+
+
+def test_a_backend_below_the_floor_fails(tmp_path):
+    p = _fixture_with(tmp_path, changes=[("columnar", 900_000)])
+    rc, out, _ = gate("--from-results", p, "--scenario", "groggy-10k", "--checks", "floor")
+    assert rc == 1
+    assert "the floor is wrong: columnar holds fewer bytes than raw" in out
+    assert closing(out) == (3, 1)
+
+
+def test_compact_between_zerocopy_and_floor(tmp_path):
+    rc, out, _ = gate("--from-results", _fixture_with(tmp_path, extra=[("compact", 1_100_000)]),
+                      "--scenario", "groggy-10k", "--checks", "floor")
+    assert rc == 0, out
+    assert closing(out) == (6, 0)
+    rc, out, _ = gate("--from-results", _fixture_with(tmp_path, extra=[("compact", 3_100_000)]),
+                      "--scenario", "groggy-10k", "--checks", "floor")
+    assert rc == 1 and "compact holds more bytes than zerocopy" in out
+    assert closing(out) == (5, 1)
+    rc, out, _ = gate("--from-results", _fixture_with(tmp_path, extra=[("compact", 999_999)]),
+                      "--scenario", "groggy-10k", "--checks", "floor")
+    assert rc == 1 and "compact holds fewer bytes than raw" in out
+    assert closing(out) == (5, 1)
