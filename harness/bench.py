@@ -60,6 +60,7 @@ PHASES = {
     "5": {"graphmem-zerocopy": GRAPHMEM_PY},
     "peers": {"networkx": [PYTHON, os.path.join(HERE, "peer_networkx.py")],
               "igraph": [PYTHON, os.path.join(HERE, "peer_igraph.py")],
+              "graphtool": [PYTHON, os.path.join(HERE, "peer_graphtool.py")],
               "igraph-c": [os.path.join(ROOT, "build", "peer_igraph_c")],
               "raw": [os.path.join(ROOT, "build", "raw_floor")]},
 }
@@ -91,7 +92,7 @@ INFO_KEY = re.compile(r"[A-Za-z0-9_.:-]+\Z")
 LIGHT_MIN_NODES = 500_000
 # Rough relative cost of one driver per scenario byte, for the time-left estimate only
 # (scaled by what the run has measured so far): C drivers 1, Python peers parse in Python.
-COST = {"networkx": 6, "igraph": 6, "graphmem-zerocopy": 6, "graphmem-native-direct": 8,
+COST = {"networkx": 6, "igraph": 6, "graphtool": 6, "graphmem-zerocopy": 6, "graphmem-native-direct": 8,
         "graphmem-json-layered": 20, "graphmem-native-layered": 20}
 
 JOB_FIXED = 20e6     # a process's start (Python imports, parsing the plan) in scenario bytes
