@@ -16,7 +16,7 @@ QUICK     ?=
 REPS      ?=
 SYSTEM    ?= zerocopy
 SYSTEMS   ?=
-BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(QUICK),--quick) $(if $(REPS),--reps $(REPS)) $(if $(SYSTEMS),--systems $(SYSTEMS))
+BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(QUICK),--quick) $(if $(REPS),--reps $(REPS)) $(if $(filter %.toml,$(SYSTEMS)),--systems-file $(SYSTEMS),$(if $(SYSTEMS),--systems $(SYSTEMS)))
 
 LIB_SRC   := $(sort $(wildcard impl/src/*.c) $(wildcard impl/backends/*.c) $(wildcard impl/backends/*/*.c))
 HDRS      := $(wildcard impl/include/*.h impl/src/*.h impl/backends/*.h impl/backends/*/*.h)
@@ -52,7 +52,7 @@ help:
 	@echo "make python           build the CPython extension into build/python"
 	@echo "make demo             one quick driver run on the tiny scenario"
 	@echo "make clean            remove build/"
-	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems)"
+	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems; a value ending in .toml is a user systems file instead)"
 	@echo "           GM_TEST=pattern (conformance tests whose name matches, e.g. 't_filter_*')"
 
 build: build/gcc/conformance build/gmbench build/peer_igraph_c build/raw_floor
@@ -135,6 +135,10 @@ bench-phase2 bench-phase5: bench-phase%: build scenarios python
 
 bench-peers: build scenarios
 	@$(BENCH) --phase peers
+
+# Your own store (PROTOCOL.md "Bring your own store"): SYSTEMS=file.toml adds its systems.
+bench-user: scenarios
+	@$(BENCH) --phase user
 
 bench: build scenarios python
 	@$(BENCH) --phase all
