@@ -87,6 +87,12 @@ build/peer_igraph_c: harness/peer_igraph_c.c $(GMH_SRC) harness/gmh.h build/gcc/
 	@echo "  CC peer_igraph_c"
 	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness $(IGRAPH_CFLAGS) harness/peer_igraph_c.c $(GMH_SRC) build/gcc/libgraphmem.a $(IGRAPH_LIBS) $(LIBS) -ldl -o $@
 
+# The example C driver of a user systems file (harness/examples/systems.toml, "example-c").
+build/example_tiny_store: harness/examples/tiny_store.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
+	@mkdir -p build
+	@echo "  CC example_tiny_store"
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/examples/tiny_store.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
+
 build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
 	@mkdir -p build
 	@echo "  CC raw_floor"

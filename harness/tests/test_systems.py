@@ -98,13 +98,18 @@ def test_bench_refuses_a_system_that_lacks_its_needs(tiny, tmp_path):
 def test_user_systems_file_end_to_end(tiny, tmp_path):
     """The example driver runs through the user file; bench verified every checksum
     against expected.py (a wrong one exits 1), and the rows are there."""
+    b = subprocess.run(["make", "-s", "-C", ROOT, "build/example_tiny_store"],
+                       capture_output=True, text=True)
+    assert b.returncode == 0, b.stderr
     out = tmp_path / "r.csv"
     p = run_bench(tiny, out, "--systems-file", EXAMPLES, "--phase", "user")
     assert p.returncode == 0, p.stderr
     got = {(r["system"], r["operation"]) for r in rows(out) if r["metric"] == "checksum"}
     for op in CHECKED:
         assert ("example-dict", op) in got
-    assert {r["phase"] for r in rows(out) if r["system"] == "example-dict"} == {"user"}
+    for op in ("get", "column", "filter", "neighbors", "remove"):    # no set in the C one
+        assert ("example-c", op) in got
+    assert {r["phase"] for r in rows(out) if r["system"].startswith("example-")} == {"user"}
 
 
 def test_make_systems_variable():
