@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The orchestrator: runs every driver in a fresh process and writes results.csv.
 
-    bench.py --phase 0|1|3|4|peers|all [--scenario DIR ...] [--systems a,b] [--quick]
+    bench.py --phase 0|1|3|4|peers|user|all [--scenario DIR ...] [--systems a,b] [--quick]
+             [--systems-file FILE.toml]
              [--reps N] [--allocators glibc,jemalloc] [--out results.csv] [--keep-wrong]
 
 For each scenario it validates the files (scenario.py), resolves the plan once, computes the

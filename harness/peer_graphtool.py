@@ -22,7 +22,6 @@ warm-up graph, using every value type, before the heap baseline and reports what
 the info row graphtool_first_graph_bytes (the cold figure).
 """
 import os
-import sys
 import warnings
 
 import numpy as np
