@@ -117,8 +117,23 @@ def _columns(g, records, ai, new_map, n):
             fill = {"bool": False, "string": "", "object": None}.get(
                 kind, [] if kind.startswith("vector<") else 0)
             raw = [fill if v is peerlib.MISSING else v for v in raw]
-        cols[k] = Column(new_map(kind, vals=raw), kind, has)
+        cols[k] = Column(_filled(new_map, kind, raw), kind, has)
     return cols
+
+
+NP_TYPE = {"vector<int32_t>": np.int32, "vector<int64_t>": np.int64, "vector<double>": np.float64}
+
+
+def _filled(new_map, kind, raw):
+    """A property map holding raw: numeric vectors of one common length go in as one 2-D
+    array (set_2d_array); new_map(vals=...) would set them one item at a time."""
+    if kind in NP_TYPE and raw:
+        n = len(raw[0])
+        if n and all(len(v) == n for v in raw):
+            vp = new_map(kind)
+            vp.set_2d_array(np.array(raw, dtype=NP_TYPE[kind]).T)
+            return vp
+    return new_map(kind, vals=raw)
 
 
 class GraphTool:
