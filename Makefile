@@ -16,7 +16,7 @@ QUICK     ?=
 REPS      ?=
 SYSTEM    ?= zerocopy
 SYSTEMS   ?=
-BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(QUICK),--quick) $(if $(REPS),--reps $(REPS)) $(if $(SYSTEMS),--systems $(SYSTEMS))
+BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(QUICK),--quick) $(if $(REPS),--reps $(REPS)) $(if $(filter %.toml,$(SYSTEMS)),--systems-file $(SYSTEMS),$(if $(SYSTEMS),--systems $(SYSTEMS)))
 
 LIB_SRC   := $(sort $(wildcard impl/src/*.c) $(wildcard impl/backends/*.c) $(wildcard impl/backends/*/*.c))
 HDRS      := $(wildcard impl/include/*.h impl/src/*.h impl/backends/*.h impl/backends/*/*.h)
@@ -52,7 +52,7 @@ help:
 	@echo "make python           build the CPython extension into build/python"
 	@echo "make demo             one quick driver run on the tiny scenario"
 	@echo "make clean            remove build/"
-	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems)"
+	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems; a value ending in .toml is a user systems file instead)"
 	@echo "           GM_TEST=pattern (conformance tests whose name matches, e.g. 't_filter_*')"
 
 build: build/gcc/conformance build/gmbench build/peer_igraph_c build/raw_floor
@@ -86,6 +86,12 @@ build/peer_igraph_c: harness/peer_igraph_c.c $(GMH_SRC) harness/gmh.h build/gcc/
 	@mkdir -p build
 	@echo "  CC peer_igraph_c"
 	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness $(IGRAPH_CFLAGS) harness/peer_igraph_c.c $(GMH_SRC) build/gcc/libgraphmem.a $(IGRAPH_LIBS) $(LIBS) -ldl -o $@
+
+# The example C driver of a user systems file (harness/examples/systems.toml, "example-c").
+build/example_tiny_store: harness/examples/tiny_store.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
+	@mkdir -p build
+	@echo "  CC example_tiny_store"
+	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/examples/tiny_store.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
 
 build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
 	@mkdir -p build
@@ -139,6 +145,10 @@ bench-peers: build scenarios
 # phase 6 (issue 12, beyond the plan): the compact backend through gmbench and the binding
 bench-phase6: build scenarios python
 	@$(BENCH) --phase 6
+
+# Your own store (PROTOCOL.md "Bring your own store"): SYSTEMS=file.toml adds its systems.
+bench-user: scenarios
+	@$(BENCH) --phase user
 
 bench: build scenarios python
 	@$(BENCH) --phase all

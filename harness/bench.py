@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The orchestrator: runs every driver in a fresh process and writes results.csv.
 
-    bench.py --phase 0|1|3|4|peers|all [--scenario DIR ...] [--systems a,b] [--quick]
+    bench.py --phase 0|1|3|4|peers|user|all [--scenario DIR ...] [--systems a,b] [--quick]
+             [--systems-file FILE.toml]
              [--reps N] [--allocators glibc,jemalloc] [--out results.csv] [--keep-wrong]
 
 For each scenario it validates the files (scenario.py), resolves the plan once, computes the
@@ -37,6 +38,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import expected  # noqa: E402
 import scenario  # noqa: E402
+import systems  # noqa: E402
 
 COLUMNS = ["scenario", "system", "phase", "operation", "metric", "value", "unit", "stat",
            "repetitions", "allocator", "commit", "machine", "timestamp"]
@@ -48,24 +50,12 @@ GMBENCH_UNKNOWN_BACKEND = 3          # gmbench's exit status for a backend not r
 DRIVER_WRONG = 4                     # a driver's own self-check found a wrong answer
 EXIT_WRONG = 4                       # bench.py --keep-wrong: rows written, some checksum wrong
 
-# phase -> systems, each with the command that starts its driver (protocol args appended).
+# phase -> systems, each with the command that starts its driver (protocol args appended):
+# declared in harness/systems.toml (systems.py); --systems-file adds a user's file to it.
 GMBENCH = [os.path.join(ROOT, "build", "gmbench")]
-GRAPHMEM_PY = [PYTHON, os.path.join(ROOT, "python", "bench_python.py")]
-PHASES = {
-    "0": {"json": GMBENCH}, "1": {"native": GMBENCH},
-    "3": {"columnar": GMBENCH}, "4": {"zerocopy": GMBENCH},
-    # Python-level phases (issue 7): python/bench_python.py over the binding in build/python
-    "2": {"graphmem-json-layered": GRAPHMEM_PY, "graphmem-native-layered": GRAPHMEM_PY,
-          "graphmem-native-direct": GRAPHMEM_PY},
-    "5": {"graphmem-zerocopy": GRAPHMEM_PY},
-    "6": {"compact": GMBENCH,          # beyond the plan (issue 12): impl/backends/compact,
-          "graphmem-compact": GRAPHMEM_PY},   # and the binding over it
-    "peers": {"networkx": [PYTHON, os.path.join(HERE, "peer_networkx.py")],
-              "igraph": [PYTHON, os.path.join(HERE, "peer_igraph.py")],
-              "igraph-c": [os.path.join(ROOT, "build", "peer_igraph_c")],
-              "raw": [os.path.join(ROOT, "build", "raw_floor")]},
-}
-PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "6", "peers"]
+SYSTEMS = systems.load()
+PHASES = systems.phases(SYSTEMS)
+PHASE_ORDER = ["plan", "0", "1", "2", "3", "4", "5", "6", "peers", "user"]
 
 OPERATIONS = ["load", "build", "build-single", "get", "column", "set", "batch-set", "filter",
               "neighbors", "remove"]
@@ -93,7 +83,7 @@ INFO_KEY = re.compile(r"[A-Za-z0-9_.:-]+\Z")
 LIGHT_MIN_NODES = 500_000
 # Rough relative cost of one driver per scenario byte, for the time-left estimate only
 # (scaled by what the run has measured so far): C drivers 1, Python peers parse in Python.
-COST = {"networkx": 6, "igraph": 6, "graphmem-zerocopy": 6, "graphmem-compact": 6, "graphmem-native-direct": 8,
+COST = {"networkx": 6, "igraph": 6, "graphtool": 6, "graphmem-compact": 6, "graphmem-zerocopy": 6, "graphmem-native-direct": 8,
         "graphmem-json-layered": 20, "graphmem-native-layered": 20}
 
 JOB_FIXED = 20e6     # a process's start (Python imports, parsing the plan) in scenario bytes
@@ -538,8 +528,27 @@ def run_shape(a, directory):
     return reps, allocs
 
 
+def use_systems_files(argv):
+    """Merge the user systems files named by --systems-file in argv into SYSTEMS/PHASES
+    (before the parser is built: --phase's choices come from PHASES)."""
+    global SYSTEMS, PHASES
+    argv = sys.argv[1:] if argv is None else argv
+    files = [argv[i + 1] for i, x in enumerate(argv[:-1]) if x == "--systems-file"]
+    files += [x.split("=", 1)[1] for x in argv if x.startswith("--systems-file=")]
+    if files:
+        try:
+            SYSTEMS = systems.load(files)
+        except systems.SystemsError as e:
+            sys.exit(f"bench: {e}")
+        PHASES = systems.phases(SYSTEMS)
+
+
 def parse_args(argv):
+    use_systems_files(argv)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--systems-file", action="append", default=[], metavar="FILE.toml",
+                    help="add the systems declared in FILE (harness/systems.toml's form; "
+                         "group \"user\": --phase user)")
     ap.add_argument("--phase", action="append", required=True,
                     choices=sorted(PHASES) + ["all"], help="repeatable")
     ap.add_argument("--scenario", action="append", metavar="DIR",
@@ -629,6 +638,13 @@ def main(argv=None, progress=None):
         commit, machine, stamp = context()
         prefix = aslr_prefix()
         jobs = [(p, s) for p in a.phases for s in PHASES[p] if not a.systems or s in a.systems]
+        for _, name in jobs:            # what systems.toml says each driver needs
+            decl = next(d for d in SYSTEMS if d["name"] == name)
+            lacks = systems.missing(decl if name not in a.overrides
+                                    else dict(decl, requires_files=[]))
+            if lacks:
+                raise BenchError(f"system {name} ({decl['file']}): " + "; ".join(lacks)
+                                 + " (install it, or leave the system out with --systems)")
         total = sum(len(run_shape(a, d)[1]) for d in a.scenario) * len(jobs)
         if progress is None:
             progress = Progress()
