@@ -9,7 +9,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PYTHON = "/usr/bin/python3"
 DEFAULT = os.path.join(HERE, "systems.toml")
-GROUPS = ("0", "1", "2", "3", "4", "5", "peers", "user")
+GROUPS = ("0", "1", "2", "3", "4", "5", "6", "peers", "user")
 KEYS = {"name", "group", "command", "requires_python", "requires_files"}
 
 

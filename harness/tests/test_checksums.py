@@ -22,7 +22,7 @@ import scenario  # noqa: E402
 PY = "/usr/bin/python3"
 BENCH = [PY, os.path.join(HARNESS, "bench.py")]
 C_SYSTEMS = {"0": ["json"], "1": ["native"], "3": ["columnar"], "4": ["zerocopy"], "6": ["compact"],
-             "peers": ["networkx", "igraph", "igraph-c", "raw"]}
+             "peers": ["networkx", "igraph", "graphtool", "igraph-c", "raw"]}
 PY_SYSTEMS = {"2": ["graphmem-json-layered", "graphmem-native-layered",
                     "graphmem-native-direct"], "5": ["graphmem-zerocopy"],
               "6": ["graphmem-compact"]}
