@@ -52,6 +52,9 @@ help:
 	@echo "make python           build the CPython extension into build/python"
 	@echo "make demo             one quick driver run on the tiny scenario"
 	@echo "make clean            remove build/"
+	@echo "make fuzz             every libFuzzer target FUZZ_SECONDS s each (default 30); fails on a finding"
+	@echo "make test-fuzz-regress  replay fuzz corpora and regressions under ASan (part of make test)"
+	@echo "make coverage         gcovr line/branch coverage of impl/ over conformance + fuzz corpora"
 	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems; a value ending in .toml is a user systems file instead)"
 	@echo "           GM_TEST=pattern (conformance tests whose name matches, e.g. 't_filter_*')"
 
@@ -99,7 +102,7 @@ build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h build/gcc/libgraph
 	@$(CC) $(CSTD) $(WARN) $(OPT) $(INC) -Iharness harness/raw_floor.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
 
 # ---- tests ----
-test: test-gcc test-clang test-asan test-valgrind test-harness test-python test-python-valgrind
+test: test-gcc test-clang test-asan test-valgrind test-harness test-python test-python-valgrind test-fuzz-regress
 	@echo "== make test: all suites passed"
 
 test-gcc: build/gcc/conformance
@@ -180,3 +183,6 @@ hyperfine: build scenarios
 	@bash scripts/hyperfine.sh $(or $(SCENARIO),$(SCEN_DIR)/groggy-10k)
 
 include python/python.mk
+
+include impl/fuzz/fuzz.mk
+include impl/fuzz/coverage.mk

@@ -8,7 +8,7 @@ PKGS=(
   libcjson-dev libcmocka-dev libjemalloc-dev libjemalloc2 libigraph-dev
   python3 python3-dev python3-networkx python3-igraph python3-matplotlib python3-pytest python3-scipy
   python3-graph-tool   # its bundled .gt.gz collection is the source of the real scenarios
-  hyperfine librsvg2-bin
+  hyperfine librsvg2-bin gcovr   # gcovr: make coverage
 )
 
 missing=()

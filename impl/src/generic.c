@@ -104,7 +104,7 @@ static gm_status gm_gcol_to_values(gm_gcol *c, gm_col_layout from, size_t upto)
         case GM_COL_F64:  v = gm_double(c->f64[i]); break;
         case GM_COL_BOOL: v = gm_bool(gm_bit(c->bits, i)); break;
         default:
-            v = gm_strn(c->bytes + c->offsets[i], (size_t)(c->offsets[i + 1] - c->offsets[i]));
+            v = gm_strn(c->bytes ? c->bytes + c->offsets[i] : "", (size_t)(c->offsets[i + 1] - c->offsets[i]));
             break;
         }
         if (gm_value_copy(&c->values[i], &v) != GM_OK) {
