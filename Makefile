@@ -136,6 +136,7 @@ bench-peers: build scenarios
 
 bench: build scenarios python
 	@$(BENCH) --phase all
+	@$(PY) harness/history.py record results.csv
 
 report:
 	@test -f results.csv || { echo "report: no results.csv; run make bench first" >&2; exit 2; }
