@@ -20,7 +20,7 @@ import csv
 import json
 import sys
 
-KEY = ("scenario", "system", "phase", "operation", "metric", "stat")
+KEY = ("scenario", "system", "phase", "operation", "metric", "stat", "allocator")
 
 
 def load(path):
@@ -79,7 +79,7 @@ def compare(base, new, gated=frozenset()):
                 for k2 in base:
                     # gm_memory_usage components: rows usage.<part> of the same scenario,
                     # system and phase (operation "info", no stat)
-                    if (k2[:3] == key[:3] and k2[4].startswith("usage.") and k2 in new and _num(base[k2]) != _num(new[k2])):
+                    if (k2[:3] == key[:3] and k2[6] == key[6] and k2[4].startswith("usage.") and k2 in new and _num(base[k2]) != _num(new[k2])):
                         comps.append((k2[4][len("usage."):], _num(new[k2]) - _num(base[k2])))
                 c["components"] = sorted(comps, key=lambda t: -abs(t[1]))
         changes.append(c)

@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 
-FIELDS = ["scenario", "system", "phase", "operation", "metric", "value", "unit", "stat"]
+FIELDS = ["scenario", "system", "phase", "operation", "metric", "value", "unit", "stat", "allocator"]
 
 
 def tidy(rows):
@@ -48,13 +48,13 @@ def commits_in_order(outdir, repo="."):
 
 
 def series(outdir="results/history", scenario="groggy-10k", operation="build",
-           metric="heap_live_bytes", repo="."):
+           metric="heap_live_bytes", repo=".", allocator="glibc"):
     """{system: [(commit, bytes), ...]} oldest first: each backend's exact bytes over commits."""
     out = {}
     for c in commits_in_order(outdir, repo):
         with open(os.path.join(outdir, f"{c}.csv"), newline="") as f:
             for r in csv.DictReader(f):
-                if (r["scenario"], r["operation"], r["metric"], r["stat"]) == (scenario, operation, metric, "exact"):
+                if (r["scenario"], r["operation"], r["metric"], r["stat"], r["allocator"]) == (scenario, operation, metric, "exact", allocator):
                     out.setdefault(r["system"], []).append((c, int(float(r["value"]))))
     return out
 
