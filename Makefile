@@ -16,7 +16,10 @@ QUICK     ?=
 REPS      ?=
 SYSTEM    ?= zerocopy
 SYSTEMS   ?=
-BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(QUICK),--quick) $(if $(REPS),--reps $(REPS)) $(if $(filter %.toml,$(SYSTEMS)),--systems-file $(SYSTEMS),$(if $(SYSTEMS),--systems $(SYSTEMS)))
+# SCENARIO= takes a directory or a shipped scenario's name (groggy-10k -> $(SCEN_DIR)/groggy-10k):
+# a value without "/" that is not an existing directory here names a shipped scenario.
+SCENARIO_ARG = $(if $(SCENARIO),$(if $(or $(findstring /,$(SCENARIO)),$(wildcard $(SCENARIO)/.)),$(SCENARIO),$(SCEN_DIR)/$(SCENARIO)))
+BENCH     = $(PY) harness/bench.py $(if $(SCENARIO),--scenario $(SCENARIO_ARG)) $(if $(QUICK),--quick) $(if $(REPS),--reps $(REPS)) $(if $(filter %.toml,$(SYSTEMS)),--systems-file $(SYSTEMS),$(if $(SYSTEMS),--systems $(SYSTEMS)))
 
 LIB_SRC   := $(sort $(wildcard impl/src/*.c) $(wildcard impl/backends/*.c) $(wildcard impl/backends/*/*.c))
 HDRS      := $(wildcard impl/include/*.h impl/src/*.h impl/backends/*.h impl/backends/*/*.h)
@@ -31,7 +34,7 @@ IGRAPH_LIBS   := $(shell pkg-config --libs igraph 2>/dev/null || echo -ligraph)
 
 .PHONY: all help build test test-gcc test-clang test-asan test-valgrind test-harness \
         scenarios scale bench bench-phase0 bench-phase1 bench-phase2 bench-phase3 bench-phase4 bench-phase5 bench-phase6 \
-        bench-peers report gate callgrind massif hyperfine demo clean
+        bench-peers report gate callgrind massif hyperfine demo clean compare
 
 all: build
 
@@ -51,11 +54,12 @@ help:
 	@echo "make hyperfine        whole-process timings of every driver (RUNS=n)"
 	@echo "make python           build the CPython extension into build/python"
 	@echo "make demo             one quick driver run on the tiny scenario"
+	@echo "make compare BASE=x  every figure changed vs a results file or a commit's results.csv"
 	@echo "make clean            remove build/"
 	@echo "make fuzz             every libFuzzer target FUZZ_SECONDS s each (default 30); fails on a finding"
 	@echo "make test-fuzz-regress  replay fuzz corpora and regressions under ASan (part of make test)"
 	@echo "make coverage         gcovr line/branch coverage of impl/ over conformance + fuzz corpora"
-	@echo "variables: SCENARIO=dir  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems; a value ending in .toml is a user systems file instead)"
+	@echo "variables: SCENARIO=dir|name  QUICK=1 (1 repetition)  REPS=n  SYSTEMS=a,b (subset of a phase's systems; a value ending in .toml is a user systems file instead)"
 	@echo "           GM_TEST=pattern (conformance tests whose name matches, e.g. 't_filter_*')"
 
 build: build/gcc/conformance build/gmbench build/peer_igraph_c build/raw_floor
@@ -155,17 +159,18 @@ bench-user: scenarios
 
 bench: build scenarios python
 	@$(BENCH) --phase all
+	@$(PY) harness/history.py record results.csv
 
 report:
 	@test -f results.csv || { echo "report: no results.csv; run make bench first" >&2; exit 2; }
 	@$(PY) reports/render.py results.csv reports
 
 gate: build scenarios python
-	@$(PY) harness/gate.py $(if $(SCENARIO),--scenario $(SCENARIO)) --budgets scenarios/budgets.csv
+	@$(PY) harness/gate.py $(if $(SCENARIO),--scenario $(SCENARIO_ARG)) --budgets scenarios/budgets.csv
 
 # Instruction counts per operation of every C system (callgrind), as the gate measures them.
 callgrind: build scenarios
-	@$(PY) harness/callgrind.py $(if $(SCENARIO),--scenario $(SCENARIO))
+	@$(PY) harness/callgrind.py $(if $(SCENARIO),--scenario $(SCENARIO_ARG))
 
 demo: build scenarios
 	@$(PY) harness/scenario.py $(SCEN_DIR)/tiny build/tiny.plan.json
@@ -177,7 +182,7 @@ clean:
 # ---- profiles ----
 massif: build
 	@test -n "$(SCENARIO)" || { echo "massif: give SCENARIO=dir (e.g. $(SCEN_DIR)/groggy-10k) and SYSTEM=backend" >&2; exit 2; }
-	@bash scripts/massif.sh $(SCENARIO) $(SYSTEM)
+	@bash scripts/massif.sh $(SCENARIO_ARG) $(SYSTEM)
 
 hyperfine: build scenarios
 	@bash scripts/hyperfine.sh $(or $(SCENARIO),$(SCEN_DIR)/groggy-10k)
@@ -186,3 +191,14 @@ include python/python.mk
 
 include impl/fuzz/fuzz.mk
 include impl/fuzz/coverage.mk
+
+# ---- compare (harness/compare.py; README "Compare") ----
+# BASE= a results file, or a commit whose committed results.csv is the base (not re-measured);
+# NEW= defaults to ./results.csv.  Exit 1 when a gated exact figure grew.
+NEW ?= results.csv
+compare:
+	@test -n "$(BASE)" || { echo "compare: set BASE=<commit or results file>" >&2; exit 2; }
+	@set -e; if [ -f "$(BASE)" ]; then base="$(BASE)"; else \
+	  base=build/compare-base.csv; mkdir -p build; \
+	  git show "$(BASE):results.csv" > $$base || { echo "compare: no results.csv at $(BASE)" >&2; exit 2; }; fi; \
+	  $(PY) harness/compare.py $$base $(NEW) --budgets scenarios/budgets.csv

@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Compare two results.csv files: every figure that changed.
+
+    /usr/bin/python3 harness/compare.py BASE.csv NEW.csv [--budgets scenarios/budgets.csv] [--json]
+
+Exact figures (stat "exact": counting-allocator bytes, allocation counts, usage.* components,
+instruction counts) are deterministic, so any difference is reported with its delta; for a
+changed byte figure the usage.* components of the same (scenario, system, operation) that moved
+are named.  A figure is "gated" when scenarios/budgets.csv has a row for its (scenario, system,
+operation, metric); a gated figure that grows is a regression (exit 1).
+
+Wall times: results.csv keeps only best and median per operation, not every repetition, so a
+Mann-Whitney test is not possible from it; time changes are listed as informational deltas with
+no verdict (limitation, see README "Compare").
+
+Exit: 0 no gated regression, 1 gated regression, 2 usage or input error.
+"""
+import argparse
+import csv
+import json
+import sys
+
+KEY = ("scenario", "system", "phase", "operation", "metric", "stat", "allocator")
+
+
+def load(path):
+    """{key tuple: value string} of one results file's numeric rows."""
+    rows = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            try:
+                float(r["value"])
+            except (TypeError, ValueError):
+                continue
+            rows[tuple(r[k] for k in KEY)] = r["value"]
+    return rows
+
+
+def load_gated(path):
+    """{(scenario, system, operation, metric)} named in a budgets file."""
+    gated = set()
+    if not path:
+        return gated
+    with open(path, newline="") as f:
+        lines = [ln for ln in f if not ln.startswith("#")]
+    for r in csv.DictReader(lines):
+        gated.add((r["scenario"], r["system"], r["operation"], r["metric"]))
+    return gated
+
+
+def _num(s):
+    v = float(s)
+    return int(v) if v.is_integer() else v
+
+
+def compare(base, new, gated=frozenset()):
+    """List of change dicts, exact figures first; each has kind exact|time|added|removed."""
+    changes = []
+    for key in sorted(set(base) | set(new)):
+        d = dict(zip(KEY, key))
+        if key not in new:
+            changes.append(dict(d, kind="removed", base=_num(base[key])))
+            continue
+        if key not in base:
+            changes.append(dict(d, kind="added", new=_num(new[key])))
+            continue
+        b, n = _num(base[key]), _num(new[key])
+        if b == n:
+            continue
+        exact = d["stat"] == "exact" or d["metric"].startswith("usage.")
+        kind = "exact" if exact else "time" if d["metric"] in ("time_ns", "ns_per_item") else "other"
+        c = dict(d, kind=kind, base=b, new=n, delta=n - b,
+                 pct=(100.0 * (n - b) / b) if b else None)
+        if kind == "exact":
+            c["gated"] = (d["scenario"], d["system"], d["operation"], d["metric"]) in gated
+            c["regression"] = c["gated"] and n > b
+            if not d["metric"].startswith("usage."):
+                comps = []
+                for k2 in base:
+                    # gm_memory_usage components: rows usage.<part> of the same scenario,
+                    # system and phase (operation "info", no stat)
+                    if (k2[:3] == key[:3] and k2[6] == key[6] and k2[4].startswith("usage.") and k2 in new and _num(base[k2]) != _num(new[k2])):
+                        comps.append((k2[4][len("usage."):], _num(new[k2]) - _num(base[k2])))
+                c["components"] = sorted(comps, key=lambda t: -abs(t[1]))
+        changes.append(c)
+    order = {"exact": 0, "added": 1, "removed": 2, "other": 3, "time": 4}
+    changes.sort(key=lambda c: order[c["kind"]])
+    return changes
+
+
+def fmt(c):
+    where = f'{c["scenario"]} {c["system"]} {c["operation"]} {c["metric"]}'
+    if c["kind"] == "added":
+        return f"  added    {where} = {c['new']}"
+    if c["kind"] == "removed":
+        return f"  removed  {where} (was {c['base']})"
+    pct = f" ({c['pct']:+.2f}%)" if c["pct"] is not None else ""
+    s = f"  {c['kind']:<8} {where} [{c['stat']}]: {c['base']} -> {c['new']}  delta {c['delta']:+}{pct}"
+    if c.get("regression"):
+        s += "  REGRESSION (gated)"
+    if c.get("components"):
+        s += "  moved: " + ", ".join(f"{n} {d:+}" for n, d in c["components"][:4])
+    return s
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="every figure that changed between two results files")
+    ap.add_argument("base")
+    ap.add_argument("new")
+    ap.add_argument("--budgets", default="scenarios/budgets.csv")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args(argv)
+    try:
+        base, new = load(a.base), load(a.new)
+        gated = load_gated(a.budgets) if a.budgets else set()
+    except (OSError, KeyError, csv.Error) as e:
+        print(f"compare: {e}", file=sys.stderr)
+        return 2
+    changes = compare(base, new, gated)
+    regress = [c for c in changes if c.get("regression")]
+    if a.json:
+        json.dump({"changes": changes, "regressions": len(regress)}, sys.stdout, indent=1)
+        print()
+    else:
+        print(f"compare {a.base} -> {a.new}: {len(changes)} changed figures, "
+              f"{len(regress)} gated regressions")
+        for c in changes:
+            print(fmt(c))
+    return 1 if regress else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
