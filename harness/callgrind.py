@@ -37,7 +37,7 @@ PY = "/usr/bin/python3"
 DEFAULT_SCENARIO = os.path.join(ROOT, "build", "scenarios", "groggy-10k")
 # system -> driver (relative to --root); gmbench systems are its backends.
 DRIVERS = {"json": "build/gmbench", "native": "build/gmbench", "columnar": "build/gmbench",
-           "zerocopy": "build/gmbench", "igraph-c": "build/peer_igraph_c",
+           "zerocopy": "build/gmbench", "compact": "build/gmbench", "igraph-c": "build/peer_igraph_c",
            "raw": "build/raw_floor"}
 SYSTEMS = list(DRIVERS)
 DESC = re.compile(r"^desc: Trigger: Client Request: op:(\S+)\s*$")

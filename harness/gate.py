@@ -639,19 +639,20 @@ def render(rows, scenario):
 def propose(fig, scenario, with_instructions):
     """budgets.csv rows from this run, in the committed file's form."""
     w = csv.writer(sys.stdout, lineterminator="\n")
-    for s in BACKENDS + ["raw"]:
+    for s in BACKENDS + ["compact", "raw"]:      # compact: phase 6, beyond the plan (issue 12)
         for metric, why in (("heap_live_bytes", "exact heap after build"),
                             ("heap_peak_bytes", "peak heap during build"),
                             ("num_allocs", "allocations during build")):
             v = fig.get(s, "build", metric)
             if v is not None:
                 w.writerow([scenario, s, "build", metric, "max", int(v), "1%", why])
-    for op in ZERO_ALLOC_OPS:
-        v = fig.get(HEADLINE, op, "num_allocs")
-        if v is not None:       # the measured count: a non-zero one is a claim to examine
-            w.writerow([scenario, HEADLINE, op, "num_allocs", "exact", int(v), "",
-                        "phase 4: no allocation" if v == 0 else
-                        "MEASURED NON-ZERO: phase 4 claims no per-value allocation"])
+    for s, phase in ((HEADLINE, "phase 4"), ("compact", "phase 6")):   # both claim zero
+        for op in ZERO_ALLOC_OPS:
+            v = fig.get(s, op, "num_allocs")
+            if v is not None:   # the measured count: a non-zero one is a claim to examine
+                w.writerow([scenario, s, op, "num_allocs", "exact", int(v), "",
+                            f"{phase}: no allocation" if v == 0 else
+                            f"MEASURED NON-ZERO: {phase} claims no per-value allocation"])
     items = fig.get("json", "get", "items")
     if items:
         w.writerow([scenario, "json", "get", "num_allocs", "min", int(items), "",
