@@ -9,9 +9,12 @@ changed byte figure the usage.* components of the same (scenario, system, operat
 are named.  A figure is "gated" when scenarios/budgets.csv has a row for its (scenario, system,
 operation, metric); a gated figure that grows is a regression (exit 1).
 
-Wall times: results.csv keeps only best and median per operation, not every repetition, so a
-Mann-Whitney test is not possible from it; time changes are listed as informational deltas with
-no verdict (limitation, see README "Compare").
+Wall times: one results.csv keeps only best and median per operation, so from two files time
+changes are informational deltas with no verdict.  Given several side-by-side runs of each side
+(--base-runs / --new-runs, comma-separated results files: `graphmem compare --measure` makes
+them, alternating base and new), every time figure gets a two-sided Mann-Whitney U test over the
+runs (scipy.stats.mannwhitneyu) and a verdict, slower or faster, only where p < 0.05 and the
+medians differ by more than 10 % (TIME_THRESHOLD); otherwise "no significant change".
 
 Exit: 0 no gated regression, 1 gated regression, 2 usage or input error.
 """
@@ -20,6 +23,9 @@ import csv
 import json
 import sys
 
+ALPHA = 0.05
+TIME_THRESHOLD = 0.10
+TIME_METRICS = ("time_ns", "ns_per_item")
 KEY = ("scenario", "system", "phase", "operation", "metric", "stat", "allocator")
 
 
@@ -88,6 +94,39 @@ def compare(base, new, gated=frozenset()):
     return changes
 
 
+def time_tests(base_runs, new_runs, alpha=ALPHA, threshold=TIME_THRESHOLD):
+    """Mann-Whitney U over repeated runs: one dict per time figure present in every run of both
+    sides, with p, the medians' ratio and a verdict (slower|faster|no significant change)."""
+    from scipy.stats import mannwhitneyu
+    keys = None
+    for run in base_runs + new_runs:
+        ks = {k for k in run if k[4] in TIME_METRICS and k[5] == "median"}
+        keys = ks if keys is None else keys & ks
+    out = []
+    for key in sorted(keys or ()):
+        b = sorted(float(r[key]) for r in base_runs)
+        n = sorted(float(r[key]) for r in new_runs)
+        mb, mn = b[len(b) // 2], n[len(n) // 2]
+        if len(set(b) | set(n)) == 1:     # all equal: no evidence either way
+            p = 1.0
+        else:
+            p = float(mannwhitneyu(b, n, alternative="two-sided").pvalue)
+        ratio = mn / mb if mb else float("inf")
+        verdict = "no significant change"
+        if p < alpha and abs(ratio - 1) > threshold:
+            verdict = "slower" if ratio > 1 else "faster"
+        out.append(dict(zip(KEY, key), kind="time-test", base_runs=b, new_runs=n, p=p,
+                        ratio=ratio, verdict=verdict))
+    return out
+
+
+def fmt_test(t):
+    where = f'{t["scenario"]} {t["system"]} {t["operation"]} {t["metric"]} [{t["allocator"]}]'
+    return (f"  {t['verdict']:<22} {where}: median {t['base_runs'][len(t['base_runs']) // 2]:g}"
+            f" -> {t['new_runs'][len(t['new_runs']) // 2]:g} ({t['ratio']:.3f}x, "
+            f"Mann-Whitney p={t['p']:.3g}, {len(t['base_runs'])}+{len(t['new_runs'])} runs)")
+
+
 def fmt(c):
     where = f'{c["scenario"]} {c["system"]} {c["operation"]} {c["metric"]}'
     if c["kind"] == "added":
@@ -109,23 +148,38 @@ def main(argv=None):
     ap.add_argument("new")
     ap.add_argument("--budgets", default="scenarios/budgets.csv")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--base-runs", help="comma-separated results files: repeated runs of BASE")
+    ap.add_argument("--new-runs", help="comma-separated results files: repeated runs of NEW")
     a = ap.parse_args(argv)
+    if bool(a.base_runs) != bool(a.new_runs):
+        ap.error("--base-runs and --new-runs go together")
     try:
         base, new = load(a.base), load(a.new)
         gated = load_gated(a.budgets) if a.budgets else set()
+        tests = []
+        if a.base_runs:
+            tests = time_tests([load(p) for p in a.base_runs.split(",")],
+                               [load(p) for p in a.new_runs.split(",")])
     except (OSError, KeyError, csv.Error) as e:
         print(f"compare: {e}", file=sys.stderr)
         return 2
     changes = compare(base, new, gated)
     regress = [c for c in changes if c.get("regression")]
     if a.json:
-        json.dump({"changes": changes, "regressions": len(regress)}, sys.stdout, indent=1)
+        json.dump({"changes": changes, "regressions": len(regress), "time_tests": tests},
+                  sys.stdout, indent=1)
         print()
     else:
         print(f"compare {a.base} -> {a.new}: {len(changes)} changed figures, "
               f"{len(regress)} gated regressions")
         for c in changes:
             print(fmt(c))
+        if tests:
+            sig = [t for t in tests if t["verdict"] != "no significant change"]
+            print(f"time, Mann-Whitney U over repeated runs (verdict where p < {ALPHA} and the "
+                  f"change exceeds {TIME_THRESHOLD:.0%}): {len(sig)} of {len(tests)} figures")
+            for t in sorted(tests, key=lambda t: t["verdict"] == "no significant change"):
+                print(fmt_test(t))
     return 1 if regress else 0
 
 

@@ -73,3 +73,23 @@ def test_exit_codes(tmp_path):
     other = _modified(tmp_path, {("groggy-10k", "json", "build", "heap_live_bytes"): 31000000})
     assert run(FIXTURE, other, "--budgets", budgets).returncode == 0
     assert run(FIXTURE, str(tmp_path / "missing.csv"), "--budgets", budgets).returncode == 2
+
+
+def _runs(values):
+    key = ("groggy-10k", "zerocopy", "4", "get", "ns_per_item", "median", "glibc")
+    return [{key: str(v)} for v in values]
+
+
+def test_time_tests_give_a_verdict_only_when_significant_and_large():
+    slow = compare.time_tests(_runs([100, 101, 99, 100, 102]), _runs([130, 131, 129, 133, 128]))
+    assert len(slow) == 1 and slow[0]["verdict"] == "slower" and slow[0]["p"] < 0.05
+    fast = compare.time_tests(_runs([130, 131, 129, 133, 128]), _runs([100, 101, 99, 100, 102]))
+    assert fast[0]["verdict"] == "faster"
+    # significant but within the 10 % threshold: no verdict
+    small = compare.time_tests(_runs([100, 101, 100, 101, 100]), _runs([104, 105, 104, 105, 104]))
+    assert small[0]["p"] < 0.05 and small[0]["verdict"] == "no significant change"
+    # large but not significant (2 runs a side cannot reach p < 0.05)
+    few = compare.time_tests(_runs([100, 101]), _runs([150, 151]))
+    assert few[0]["verdict"] == "no significant change"
+    # all equal: p = 1
+    assert compare.time_tests(_runs([5, 5, 5]), _runs([5, 5, 5]))[0]["p"] == 1.0

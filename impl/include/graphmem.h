@@ -34,6 +34,9 @@
 extern "C" {
 #endif
 
+/* The library's version; the shared library's soname carries the major (libgraphmem.so.0). */
+#define GM_VERSION "0.2.0"
+
 /* ---------------------------------------------------------------- status codes */
 
 typedef enum gm_status {
