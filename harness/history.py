@@ -3,9 +3,12 @@
 
     /usr/bin/python3 harness/history.py record [results.csv] [--dir results/history] [--force]
 
-record keeps only the tidy figures of a results file (exact rows: counting-allocator bytes,
-allocation counts, usage.* components, instruction counts; and median wall times), and only on
-a clean work tree (the commit must describe the code measured) unless --force.
+record keeps only the deterministic figures of a results file, so a commit's file stays small
+(~60 KB): the glibc rows of stat "exact" (counting-allocator bytes, allocation counts, mallinfo
+bytes, instruction counts where present), without per-operation item counts and checksums (they
+are the plan's, not the store's).  Wall times are left out: they are noisy run to run and across
+machines, and `graphmem compare --measure` re-measures them side by side when they matter.
+Recorded only on a clean work tree (the commit must describe the code measured) unless --force.
 series() gives, for the report, each backend's exact bytes over the recorded commits.
 """
 import argparse
@@ -17,10 +20,14 @@ import sys
 FIELDS = ["scenario", "system", "phase", "operation", "metric", "value", "unit", "stat", "allocator"]
 
 
+SKIP = {"items", "checksum", "objects_per_access"}
+
+
 def tidy(rows):
     """The rows worth keeping over commits."""
     for r in rows:
-        if r.get("stat") == "exact" or r.get("stat") == "median" or r.get("metric", "").startswith("usage."):
+        if (r.get("stat") == "exact" and r.get("allocator") == "glibc"
+                and r.get("metric") not in SKIP):
             yield {k: r.get(k, "") for k in FIELDS}
 
 

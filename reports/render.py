@@ -364,7 +364,7 @@ def section_plan(res):
 
 
 OVERVIEW_PEERS = [("networkx", "NetworkX", "#2ca02c"), ("igraph", "python-igraph", "#9467bd"),
-                  ("igraph-c", "igraph C", "#8c564b"), ("graph-tool", "graph-tool", "#e377c2")]
+                  ("igraph-c", "igraph C", "#8c564b"), ("graphtool", "graph-tool", "#e377c2")]
 
 
 def phase_system(res, phase):
@@ -415,8 +415,8 @@ def chart_overview(res, outdir):
                 ax.text(x, v, f"{v:.1f}" if v >= 1 else f"{v:.2f}", ha="center", va="bottom",
                         fontsize=7, rotation=90)
             else:
-                ax.text(x, 0.2, "n/a" if m == "plan" else "not\nmeasured", ha="center",
-                        va="bottom", fontsize=6, rotation=90, color="#777777")
+                ax.text(x, 0.2, "no plan\nfigure" if m == "plan" else "not\nmeasured",
+                        ha="center", va="bottom", fontsize=7, rotation=90, color="#333333")
     refs = [(s, lab, col, "mallinfo_bytes") for s, lab, col in OVERVIEW_PEERS] + \
         [(FLOOR, "raw floor", "black", "heap_live_bytes")]
     for s, lab, col, m in refs:
@@ -1488,6 +1488,67 @@ def real_intro(res, scn, scenario_root):
     return text
 
 
+HISTORY_SCENARIO = "groggy-10k"
+
+
+def chart_history(series, outdir):
+    """Each backend's exact bytes after build over the recorded commits (results/history)."""
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    commits = []
+    for pts in series.values():
+        for c, _ in pts:
+            if c not in commits:
+                commits.append(c)
+    for system in sorted(series, key=lambda s: -series[s][-1][1]):
+        pts = series[system]
+        xs = [commits.index(c) for c, _ in pts]
+        ys = [v / MB for _, v in pts]
+        ax.plot(xs, ys, marker="o", label=f"{name(system)}: {ys[-1]:.3f} MB at {pts[-1][0]}")
+    ax.set_xticks(range(len(commits)))
+    ax.set_xticklabels(commits, fontsize=8, rotation=30)
+    ax.set_xlim(-0.5, len(commits) - 0.5)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("commit measured by `make bench` (oldest first)")
+    ax.set_ylabel("exact heap after build, MB (10^6 B)")
+    ax.set_title(f"Exact bytes over commits: {HISTORY_SCENARIO}, build, glibc, stat exact "
+                 f"(results/history/)", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    fname = "history.svg"
+    fig.savefig(os.path.join(outdir, fname), format="svg", metadata=SVG_META, bbox_inches="tight")
+    plt.close(fig)
+    return fname
+
+
+def section_history(res, history_dir, outdir, written):
+    """The report's "Over commits" section, or a line saying why it has none."""
+    head = "## Over commits"
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                    "harness"))
+    try:
+        import history
+        series = history.series(history_dir, HISTORY_SCENARIO, "build", "heap_live_bytes",
+                                repo=os.path.dirname(os.path.dirname(history_dir)))
+    except (OSError, ImportError):
+        series = {}
+    keep = {"json", "native", "columnar", "zerocopy", COMPACT, FLOOR}
+    series = {s: v for s, v in series.items() if s in keep}
+    if not series:
+        return f"{head}\n\nNo recorded history under `results/history/`: {MISSING}."
+    fname = chart_history(series, outdir)
+    written.add(fname)
+    n = len({c for pts in series.values() for c, _ in pts})
+    rows = [[name(s), f"`{pts[0][0]}`", fmt_int(pts[0][1]), f"`{pts[-1][0]}`",
+             fmt_int(pts[-1][1]), f"{pts[-1][1] - pts[0][1]:+,}"]
+            for s, pts in sorted(series.items(), key=lambda t: -t[1][-1][1])]
+    return "\n".join([head, "", f"Each `make bench` of a clean tree keeps its deterministic "
+                       f"figures in `results/history/<commit>.csv`; {n} commit(s) recorded. "
+                       "Exact bytes repeat run to run, so any step in a line is a change of "
+                       "the code.", "", f"![exact bytes over commits]({fname})", "",
+                       table(["system", "first commit", "bytes", "last commit", "bytes",
+                              "change"], rows, "llrlrr")])
+
+
 def render(results_path, outdir):
     """Render into a staging directory first, then move the charts and REPORT.md into outdir:
     a render that fails part-way leaves the previous report and its charts as they were."""
@@ -1521,6 +1582,8 @@ def render(results_path, outdir):
         for scn in real:
             parts.append(section_scenario(res, scn, stage, written,
                                           real_intro(res, scn, sroot)))
+        parts.append(section_history(res, os.path.join(os.path.dirname(
+            os.path.abspath(results_path)), "results", "history"), stage, written))
         text = "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
         with open(os.path.join(stage, "REPORT.md"), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -1528,7 +1591,7 @@ def render(results_path, outdir):
             os.replace(os.path.join(stage, f), os.path.join(outdir, f))
         # Charts this render did not write (a scenario gone from results.csv) would be stale.
         for f in sorted(os.listdir(outdir)):
-            if re.fullmatch(r"(bytes|time|scale)-.+\.svg|overview\.svg", f) and f not in written:
+            if re.fullmatch(r"(bytes|time|scale)-.+\.svg|overview\.svg|history\.svg", f) and f not in written:
                 os.remove(os.path.join(outdir, f))
         os.replace(os.path.join(stage, "REPORT.md"), os.path.join(outdir, "REPORT.md"))
     finally:
