@@ -540,6 +540,22 @@ def check_curve(base, big, base_nodes, big_nodes, systems=None, budgets=()):
     return out
 
 
+def curve_instructions(base, big, big_remove):
+    """zerocopy's instructions per node removed, groggy-100k vs groggy-10k (callgrind)."""
+    name = (f"curve: zerocopy remove instructions per item, {CURVE_SCENARIO} <= "
+            f"{CURVE_REMOVE_RATIO:g}x {CURVE_BASE} (callgrind)")
+    a, ia = base.get("zerocopy", "remove", "instructions"), base.get("zerocopy", "remove", "items")
+    ib = big.get("zerocopy", "remove", "items")
+    if not (a and ia and big_remove and ib):
+        return (name, "not measured", f"<= {CURVE_REMOVE_RATIO:g}x", "FAIL")
+    pa, pb = a / ia, big_remove / ib
+    r = pb / pa
+    return (name, f"{r:.3f}x ({pb:,.0f} / {pa:,.0f} instructions per node)",
+            f"<= {CURVE_REMOVE_RATIO:g}x",
+            "pass" if r <= CURVE_REMOVE_RATIO else
+            f"FAIL ({r / CURVE_REMOVE_RATIO:.2f}x the target: removal grows with the graph)")
+
+
 def curve_dir(scenario_dir):
     """The groggy-100k directory next to the gate's scenario, generated once if absent;
     None if it is still absent (the generator does not know it)."""
@@ -680,6 +696,8 @@ def main(argv=None):
     ap.add_argument("--keep", help="also keep the fresh measurement in this file")
     ap.add_argument("--curve-scenario", help=f"the {CURVE_SCENARIO} directory for the curve "
                     "check (default: next to --scenario, generated if absent)")
+    ap.add_argument("--json", metavar="FILE", help="also write the checks as JSON to FILE "
+                    "(the graphmem command's --json summary)")
     ap.add_argument("--propose-budgets", action="store_true",
                     help="print budgets.csv rows from this run's figures and exit")
     ap.add_argument("--from-results", help=argparse.SUPPRESS)   # tests of the checker only
@@ -743,6 +761,24 @@ def main(argv=None):
                                 None if args.from_results else args.scenario)[0]
             n100 = scenario_size(CURVE_SCENARIO, big.plan_info(), big_dir)[0]
             fig.curve = check_curve(fig, big, n10, n100, systems, budgets)
+            # The removal curve in instructions, the deterministic figure: an O(E) or O(n)
+            # removal shows here on any machine, while the time ratio above also carries the
+            # machine's cache hierarchy (scenarios/budgets.csv, the curve's KNOWN row).
+            if (not systems or "zerocopy" in systems) and "instructions" in checks:
+                if args.from_results:
+                    big_i = {}
+                    if args.from_instructions:
+                        with open(args.from_instructions, newline="", encoding="utf-8") as f:
+                            big_i = {(r["system"], r["operation"]): int(r["instructions"])
+                                     for r in csv.DictReader(f)
+                                     if r["scenario"] == CURVE_SCENARIO}
+                else:
+                    try:
+                        big_i = callgrind.measure(os.path.abspath(big_dir), ["zerocopy"], root)
+                    except (callgrind.CallgrindError, OSError, subprocess.TimeoutExpired) as e:
+                        print(f"gate: callgrind: {e}", file=sys.stderr)
+                        return 2
+                fig.curve_instr = (big, big_i.get(("zerocopy", "remove")))
     if "instructions" in checks:
         if args.from_instructions:
             with open(args.from_instructions, newline="", encoding="utf-8") as f:
@@ -757,14 +793,23 @@ def main(argv=None):
                 print(f"gate: callgrind: {e}", file=sys.stderr)
                 return 2
         fig.systems = sorted(set(fig.systems) | {k[0] for k in fig.by} - {"plan"})
+        if getattr(fig, "curve_instr", None) and fig.curve is not None:
+            fig.curve.append(curve_instructions(fig, *fig.curve_instr))
     if not fig.systems:
         print(f"gate: no measurements for scenario {scenario}", file=sys.stderr)
         return 2
     if args.propose_budgets:
         propose(fig, scenario, "instructions" in checks)
         return 0
-    text, failed = render(run_checks(fig, scenario, budgets, checks, systems), scenario)
+    rows = run_checks(fig, scenario, budgets, checks, systems)
+    text, failed = render(rows, scenario)
     print(text)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"scenario": scenario, "failed": failed,
+                       "passed": sum(1 for r in rows if r[3].startswith("pass")),
+                       "checks": [dict(zip(("check", "measured", "budget", "verdict"),
+                                           map(str, r))) for r in rows]}, f, indent=1)
     return 1 if failed else 0
 
 
