@@ -69,6 +69,12 @@ class Run:
             why = f"killed by signal {-rc}" if rc < 0 else f"exit status {rc}"
             raise CliError(f"{what} failed ({why}): {' '.join(argv)}")
 
+    def finding(self, key, path):
+        """The JSON a step wrote to `path`, kept for the summary (absent: nothing kept)."""
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                self.findings[key] = json.load(f)
+
     def script(self, rel, *args):
         return [PY, os.path.join(self.root, rel), *args]
 
@@ -76,6 +82,13 @@ class Run:
         if not getattr(a, "no_build", False):
             self.must(["make", "--no-print-directory", "-C", self.root, *targets],
                       "make " + " ".join(targets))
+
+
+def verdict(rc, what):
+    """A checking step's status: 0 and 1 (regression) pass through, anything else is an error."""
+    if rc in (OK, REGRESSION):
+        return rc
+    raise CliError(f"{what} (exit status {rc})")
 
 
 def scenario_dir(root, value):
@@ -149,12 +162,8 @@ def cmd_gate(r, a):
         if a.systems:
             argv += ["--systems", a.systems]
         rc = r.step(argv)
-        if os.path.exists(js):
-            with open(js, encoding="utf-8") as f:
-                r.findings["gate"] = json.load(f)
-    if rc in (OK, REGRESSION):
-        return rc
-    raise CliError(f"gate could not measure (exit status {rc})")
+        r.finding("gate", js)
+    return verdict(rc, "gate could not measure")
 
 
 def cmd_report(r, a):
@@ -234,11 +243,8 @@ def cmd_compare(r, a):
         if rc in (OK, REGRESSION) and r.json_wanted:
             with open(js, "w", encoding="utf-8") as f:
                 subprocess.run(argv + ["--json"], stdout=f, check=False)
-            with open(js, encoding="utf-8") as f:
-                r.findings["compare"] = json.load(f)
-    if rc in (OK, REGRESSION):
-        return rc
-    raise CliError(f"compare failed (exit status {rc})")
+            r.finding("compare", js)
+    return verdict(rc, "compare failed")
 
 
 def cmd_massif(r, a):

@@ -18,6 +18,7 @@ ROOT = os.path.dirname(HARNESS)
 sys.path.insert(0, HARNESS)
 import expected  # noqa: E402
 import scenario  # noqa: E402
+from fakes import PREAMBLE, WANT, bench_argv  # noqa: E402
 
 PY = "/usr/bin/python3"
 BENCH = [PY, os.path.join(HARNESS, "bench.py")]
@@ -42,12 +43,8 @@ def rows(path):
 
 
 def bench(phases, scen, out, systems=None, extra=(), env=None):
-    cmd = BENCH + sum((["--phase", p] for p in phases), []) + [
-        "--scenario", str(scen), "--allocators", "glibc", "--reps", "1", "--out", str(out),
-        *extra]
-    if systems:
-        cmd += ["--systems", ",".join(systems)]
-    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    return subprocess.run(bench_argv(phases, scen, out, systems, extra=extra),
+                          capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
 def scen_dir(d, nodes, edges, plan=None):
@@ -135,16 +132,7 @@ def test_every_system_matches_every_expected_checksum(measured):
 
 # --- a wrong answer fails the run, even when the system runs alone ---
 
-FAKE = r'''
-import argparse, json, os, sys
-sys.path.insert(0, os.environ["FAKE_HARNESS"])
-import expected, scenario
-ap = argparse.ArgumentParser()
-for k in ("--scenario", "--plan", "--system", "--reps"):
-    ap.add_argument(k)
-a = ap.parse_args()
-nodes, edges = scenario.load(a.scenario)
-want = expected.checksums(nodes, edges, json.load(open(a.plan)))
+FAKE = PREAMBLE + WANT + r'''
 wrong = os.environ.get("FAKE_WRONG_OP")
 print("build,time_ns,100,ns,best\nbuild,time_ns,100,ns,median\nbuild,mallinfo_bytes,1000,B,exact")
 for op in ("get", "column", "filter", "neighbors", "remove"):

@@ -23,25 +23,17 @@ ROOT = os.path.dirname(HARNESS)
 sys.path.insert(0, HARNESS)
 import bench as bench_mod  # noqa: E402
 
-PY = "/usr/bin/python3"
-BENCH = [PY, os.path.join(HARNESS, "bench.py")]
+from fakes import BENCH, PREAMBLE, PY, WANT, bench_argv, env as fake_env  # noqa: E402
+
 WHERE = "tiny networkx glibc"        # scenario system allocator, as bench.py names a run
 
 # A driver that measures nothing but prints rows with the right checksums (from the files,
 # as bench.py computes them), so that FAULT=none succeeds; each FAULT breaks it one way.
-DRIVER = r'''
-import argparse, json, os, signal, sys, time
-sys.path.insert(0, os.environ["FAULT_HARNESS"])
-import expected, scenario
-ap = argparse.ArgumentParser()
-for k in ("--scenario", "--plan", "--system", "--reps"):
-    ap.add_argument(k)
-args = ap.parse_args()
+DRIVER = PREAMBLE + r'''
 fault = os.environ.get("FAULT", "none")
 if fault == "kill-at-start":
     os.kill(os.getpid(), signal.SIGKILL)
-nodes, edges = scenario.load(args.scenario)
-want = expected.checksums(nodes, edges, json.load(open(args.plan)))
+''' + WANT + r'''
 rows = ["build,time_ns,100,ns,best", "build,time_ns,100,ns,median", "build,mallinfo_bytes,1000,B,exact"]
 rows += [f"{op},checksum,{want[op]},value,exact" for op in ("get", "column", "filter", "neighbors", "remove")]
 def progress(op):
@@ -108,15 +100,12 @@ def run(tiny, tmp_path):
     out.parent.mkdir()
 
     def argv(driver=None, extra=(), out_path=None):
-        cmd = driver or f"{PY} {drv}"
-        return ["--phase", "peers", "--systems", "networkx", "--allocators", "glibc",
-                "--scenario", str(tiny), "--out", str(out_path or out), "--reps", "1",
-                "--driver", f"networkx={cmd}", *extra]
+        return bench_argv(["peers"], tiny, out_path or out, ["networkx"],
+                          {"networkx": driver or f"{PY} {drv}"}, extra)[len(BENCH):]
 
     def go(fault="none", driver=None, extra=(), timeout=60):
-        env = {**os.environ, "FAULT_HARNESS": HARNESS, "FAULT": fault}
-        return subprocess.run(BENCH + argv(driver, extra), env=env, capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run(BENCH + argv(driver, extra), env=fake_env(FAULT=fault),
+                              capture_output=True, text=True, timeout=timeout)
     go.out, go.argv, go.drv = out, argv, drv
     p = go()
     assert p.returncode == 0, p.stderr
@@ -198,7 +187,7 @@ def test_killed_bench_takes_its_driver_with_it(run, tmp_path):
 
 def in_process(run, monkeypatch, capsys):
     """bench.main() in this process (a good driver), for faults injected by monkeypatch."""
-    monkeypatch.setenv("FAULT_HARNESS", HARNESS)
+    monkeypatch.setenv("FAKE_HARNESS", HARNESS)
     monkeypatch.setenv("FAULT", "none")
     rc = bench_mod.main(run.argv())
     return rc, capsys.readouterr().err
@@ -236,7 +225,7 @@ def test_results_directory_is_a_file(run, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
     p = subprocess.run(BENCH + run.argv(out_path=blocker / "results.csv"),
-                       env={**os.environ, "FAULT_HARNESS": HARNESS}, capture_output=True,
+                       env={**os.environ, "FAKE_HARNESS": HARNESS}, capture_output=True,
                        text=True, timeout=60)
     assert p.returncode == 1, p.stderr
     assert "cannot create a file in" in p.stderr and "Not a directory" in p.stderr, p.stderr

@@ -20,6 +20,7 @@ HARNESS = os.path.dirname(HERE)
 ROOT = os.path.dirname(HARNESS)
 sys.path.insert(0, HARNESS)
 import scenario  # noqa: E402
+from fakes import PREAMBLE, WANT, bench_argv, env as fake_env  # noqa: E402
 
 PY = "/usr/bin/python3"
 BENCH = [PY, os.path.join(HARNESS, "bench.py")]
@@ -160,16 +161,7 @@ def test_generator_is_byte_identical_across_runs(generated, tmp_path):
 
 # --- the orchestrator, with a fake driver whose behaviour the test picks ---
 
-FAKE = r'''
-import argparse, json, os, sys, time
-sys.path.insert(0, os.environ["FAKE_HARNESS"])
-import expected, scenario
-ap = argparse.ArgumentParser()
-for k in ("--scenario", "--plan", "--system", "--reps"):
-    ap.add_argument(k)
-args = ap.parse_args()
-nodes, edges = scenario.load(args.scenario)
-want = expected.checksums(nodes, edges, json.load(open(args.plan)))
+FAKE = PREAMBLE + WANT + r'''
 mode = os.environ.get("FAKE_MODE", "ok")
 if mode == "fail":
     sys.exit("fake: failing on purpose")
@@ -195,12 +187,9 @@ def bench(tiny, tmp_path):
 
     def run(phase, env=None, systems=None, wait=True, extra=()):
         systems = systems or {"0": ["json"], "peers": ["networkx"]}[phase]
-        cmd = BENCH + ["--phase", phase, "--systems", ",".join(systems), "--allocators",
-                       "glibc", "--scenario", str(tiny), "--out", str(out), "--reps", "1",
-                       *extra]
-        for s in systems:
-            cmd += ["--driver", f"{s}={PY} {fake}"]
-        e = {**os.environ, "FAKE_HARNESS": HARNESS, **(env or {})}
+        cmd = bench_argv([phase], tiny, out, systems, {s: f"{PY} {fake}" for s in systems},
+                         extra)
+        e = fake_env(**(env or {}))
         if not wait:
             return subprocess.Popen(cmd, env=e, stderr=subprocess.PIPE, start_new_session=True)
         return subprocess.run(cmd, env=e, capture_output=True, text=True)
