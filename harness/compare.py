@@ -128,7 +128,7 @@ def fmt_test(t):
 
 
 def fmt(c):
-    where = f'{c["scenario"]} {c["system"]} {c["operation"]} {c["metric"]}'
+    where = f'{c["scenario"]} {c["system"]} {c["operation"]} {c["metric"]} [{c["allocator"]}]'
     if c["kind"] == "added":
         return f"  added    {where} = {c['new']}"
     if c["kind"] == "removed":

@@ -10,7 +10,7 @@ coverage:
 	@rm -rf $(COV_DIR) && mkdir -p $(COV_DIR)
 	@echo "  CC [cov] conformance, replay_loader, replay_diff"
 	@cd $(COV_DIR) && gcc $(CSTD) $(WARN) $(COV_FLAGS) $(addprefix -I../../,$(filter-out -I/usr/include/cjson,$(INC:-I%=%))) -I/usr/include/cjson \
-	  $(addprefix ../../,impl/tests/conformance.c $(LIB_SRC)) -lcmocka $(LIBS) -o conformance
+	  $(addprefix ../../,$(CONF_SRC) $(LIB_SRC)) -lcmocka $(LIBS) -o conformance
 	@cd $(COV_DIR) && gcc $(CSTD) $(WARN) $(COV_FLAGS) -I../../impl/include -I../../impl/src -I../../harness -I/usr/include/cjson \
 	  $(addprefix ../../,impl/fuzz/fuzz_loader.c impl/fuzz/replay.c $(GMH_SRC) $(LIB_SRC)) $(LIBS) -ldl -o replay_loader
 	@cd $(COV_DIR) && gcc $(CSTD) $(WARN) $(COV_FLAGS) -I../../impl/include -I../../impl/src -I/usr/include/cjson \
