@@ -652,6 +652,23 @@ def render(rows, scenario):
     return "\n".join(out), failed
 
 
+def instruction_counts(args, scenario, scenario_dir, cg_systems, root):
+    """{(system, op): instructions} for `scenario`: read from --from-instructions, none with
+    --from-results alone, else measured by callgrind on scenario_dir.  None (after a message)
+    when callgrind fails."""
+    if args.from_instructions:
+        with open(args.from_instructions, newline="", encoding="utf-8") as f:
+            return {(r["system"], r["operation"]): int(r["instructions"])
+                    for r in csv.DictReader(f) if r["scenario"] == scenario}
+    if args.from_results:
+        return {}
+    try:
+        return callgrind.measure(os.path.abspath(scenario_dir), cg_systems, root)
+    except (callgrind.CallgrindError, OSError, subprocess.TimeoutExpired) as e:
+        print(f"gate: callgrind: {e}", file=sys.stderr)
+        return None
+
+
 def propose(fig, scenario, with_instructions):
     """budgets.csv rows from this run, in the committed file's form."""
     w = csv.writer(sys.stdout, lineterminator="\n")
@@ -765,33 +782,16 @@ def main(argv=None):
             # removal shows here on any machine, while the time ratio above also carries the
             # machine's cache hierarchy (scenarios/budgets.csv, the curve's KNOWN row).
             if (not systems or "zerocopy" in systems) and "instructions" in checks:
-                if args.from_results:
-                    big_i = {}
-                    if args.from_instructions:
-                        with open(args.from_instructions, newline="", encoding="utf-8") as f:
-                            big_i = {(r["system"], r["operation"]): int(r["instructions"])
-                                     for r in csv.DictReader(f)
-                                     if r["scenario"] == CURVE_SCENARIO}
-                else:
-                    try:
-                        big_i = callgrind.measure(os.path.abspath(big_dir), ["zerocopy"], root)
-                    except (callgrind.CallgrindError, OSError, subprocess.TimeoutExpired) as e:
-                        print(f"gate: callgrind: {e}", file=sys.stderr)
-                        return 2
+                big_i = instruction_counts(args, CURVE_SCENARIO, big_dir, ["zerocopy"], root)
+                if big_i is None:
+                    return 2
                 fig.curve_instr = (big, big_i.get(("zerocopy", "remove")))
     if "instructions" in checks:
-        if args.from_instructions:
-            with open(args.from_instructions, newline="", encoding="utf-8") as f:
-                fig.add_instructions({(r["system"], r["operation"]): int(r["instructions"])
-                                      for r in csv.DictReader(f) if r["scenario"] == scenario})
-        elif not args.from_results:
-            cg = [s for s in callgrind.SYSTEMS if not systems or s in systems]
-            try:
-                fig.add_instructions(callgrind.measure(os.path.abspath(args.scenario), cg,
-                                                       root))
-            except (callgrind.CallgrindError, OSError, subprocess.TimeoutExpired) as e:
-                print(f"gate: callgrind: {e}", file=sys.stderr)
-                return 2
+        cg = [s for s in callgrind.SYSTEMS if not systems or s in systems]
+        counts = instruction_counts(args, scenario, args.scenario, cg, root)
+        if counts is None:
+            return 2
+        fig.add_instructions(counts)
         fig.systems = sorted(set(fig.systems) | {k[0] for k in fig.by} - {"plan"})
         if getattr(fig, "curve_instr", None) and fig.curve is not None:
             fig.curve.append(curve_instructions(fig, *fig.curve_instr))
