@@ -37,23 +37,26 @@ MAX = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_0
 # nodes -> (repetitions, per-driver timeout in s): fewer repetitions where one takes long.
 SIZES = {1_000: (5, 120), 10_000: (5, 300), 100_000: (3, 600), 1_000_000: (1, 1200),
          10_000_000: (1, 1800)}
-C_SYSTEMS = ["json", "native", "columnar", "zerocopy", "igraph-c", "raw"]
-PY_PEERS = ["networkx", "igraph"]
+C_SYSTEMS = ["json", "native", "columnar", "zerocopy", "compact", "igraph-c", "raw"]
+PY_PEERS = ["networkx", "igraph", "graphtool"]
 BINDING = ["graphmem-json-layered", "graphmem-native-layered", "graphmem-native-direct",
-           "graphmem-zerocopy"]
+           "graphmem-zerocopy", "graphmem-compact"]
 SYSTEMS = C_SYSTEMS + PY_PEERS + BINDING
 PHASE = {s: p for p, systems in bench.PHASES.items() for s in systems}
 # Peak resident memory of each driver process, modelled as fixed + per record (node or edge):
 # VmHWM (the largest operation's, glibc) of groggy-10k (20,000 records) and groggy-100k
 # (200,000) give the slope and the fixed part, in MB and B; the estimate is then taken 1.25x
 # (MEM_MARGIN) so a system it lets in fits.  Measured on this machine's build (issue 11).
+# compact and graph-tool came later and were measured at groggy-10k and graph-10k only (20,000
+# and 70,000 records: 267 and 712 B per record); they are given zerocopy's and python-igraph's
+# 10K-100K slope instead, the larger, so the model errs on the side of leaving them out.
 HWM_MODEL = {"json": (3, 922), "native": (6, 943), "columnar": (2, 372),
-             "zerocopy": (2, 530), "igraph-c": (7, 443), "raw": (2, 337),
-             "networkx": (28, 1157), "igraph": (66, 1189),
+             "zerocopy": (2, 530), "compact": (7, 530), "igraph-c": (7, 443), "raw": (2, 337),
+             "networkx": (28, 1157), "igraph": (66, 1189), "graphtool": (70, 1189),
              "graphmem-json-layered": (36, 1198),
              "graphmem-native-layered": (36, 1198),
              "graphmem-native-direct": (36, 1198),
-             "graphmem-zerocopy": (34, 1143)}
+             "graphmem-zerocopy": (34, 1143), "graphmem-compact": (34, 1143)}
 MEM_MARGIN = 1.25
 
 
@@ -70,10 +73,12 @@ def peak_bytes(system, records):
 BINDING_MAX = {"graphmem-json-layered": (100_000, 200_000),
                "graphmem-native-layered": (100_000, 200_000),
                "graphmem-native-direct": (100_000, 600_000),
-               "graphmem-zerocopy": (100_000, 600_000)}     # system: (max nodes, max records)
-# NetworkX and python-igraph read and build in Python at ~70-100 us per node or edge with one
-# repetition (graph-10k, CPU time): graph-1m's 6M records would take them ~11 minutes of the
-# 30, so they run at 1M nodes on groggy-1m (2M records) only.
+               "graphmem-zerocopy": (100_000, 600_000),
+               "graphmem-compact": (100_000, 600_000)}     # system: (max nodes, max records)
+# NetworkX, python-igraph and graph-tool (its driver parses the scenario in Python too) read
+# and build at ~70-100 us per node or edge with one repetition (graph-10k, CPU time): graph-1m's
+# 6M records would take them ~11 minutes of the 30, so they run at 1M nodes on groggy-1m (2M
+# records) only.
 PY_PEERS_MAX_RECORDS = 2_000_000
 DEFAULT_MEM_LIMIT_GB = 16      # of this 24 GiB machine: room for the OS and bench.py itself
 
@@ -88,7 +93,7 @@ def not_run(system, nodes, records, mem_limit):
                 "make scale budget")
     if system in PY_PEERS and records > PY_PEERS_MAX_RECORDS and nodes < 10_000_000:
         return (f"time: {system} is measured up to {PY_PEERS_MAX_RECORDS:,} nodes + edges "
-                "at 1M nodes (groggy-1m); graph-1m's 6M would take NetworkX and python-igraph "
+                "at 1M nodes (groggy-1m); graph-1m's 6M would take each Python peer "
                 "about 11 minutes of the 30-minute make scale budget")
     need = peak_bytes(system, records)
     if need > mem_limit:

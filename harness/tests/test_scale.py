@@ -100,7 +100,11 @@ def test_memory_model_keeps_big_systems_out():
     assert scale.not_run("igraph", 1_000_000, 2_000_000, 16e9) is None
     assert scale.peak_bytes("igraph", 6_000_000) < 16e9          # graph-1m would fit too
     assert {s for s in scale.SYSTEMS if scale.not_run(s, 10_000_000, 20_000_000, 16e9) is None} \
-        == {"zerocopy", "columnar", "raw", "igraph-c"}
+        == {"zerocopy", "columnar", "compact", "raw", "igraph-c"}
+    assert scale.not_run("graphtool", 1_000_000, 2_000_000, 16e9) is None
+    assert scale.not_run("graphtool", 1_000_000, 6_000_000, 16e9).startswith("time: ")
+    assert scale.not_run("graphmem-compact", 1_000_000, 2_000_000, 16e9).startswith("time: ")
+    assert set(scale.SYSTEMS) == {s for systems in bench.PHASES.values() for s in systems}
     assert scale.not_run("graphmem-zerocopy", 1_000_000, 2_000_000, 16e9).startswith("time: ")
 
 
