@@ -48,13 +48,15 @@ Checks:
                 phase-6 backend `compact` was measured, compact <= zerocopy and raw <= compact
                 (listed as not applicable, counted neither way, when compact has no rows).
   curve         issue 11's rows that hold the size curves (only when the gate's scenario is
-                groggy-10k, the curve's 10K point): columnar, zerocopy and raw are measured on
-                groggy-100k too (a sibling of --scenario; generated once with
+                groggy-10k, the curve's 10K point): columnar, zerocopy, compact and raw are
+                measured on groggy-100k too (a sibling of --scenario; generated once with
                 scenarios/generate.py --only groggy-100k if absent; exit 2 if it cannot be), and
                 (a) exact heap bytes per node (heap_live_bytes / nodes) at 100K is within 10 %
                 of the 10K figure, either way; (b) zerocopy's remove ns_per_item at 100K is at
                 most 2x its 10K value, both measured in this run (median and best judged, as
-                the seed's time ratios).  Adds roughly the time of three drivers on 100K nodes.
+                the seed's time ratios); (c) with `instructions`, zerocopy's and compact's
+                instructions per node removed at 100K are at most 2x their 10K figure
+                (callgrind).  Adds roughly the time of four drivers on 100K nodes.
 
 Prints a table (check, measured, budget, verdict) and ends with exactly
 `gate: N passed, N failed`; exits 1 on any failure, 2 when it cannot measure at all.
@@ -109,7 +111,9 @@ INSTR_TOLERANCE = "3%"               # callgrind repeats within ~2 %; +10 % must
 # measured for these systems only (the floor says how much of any growth is the machine's).
 CURVE_BASE = "groggy-10k"
 CURVE_SCENARIO = "groggy-100k"
-CURVE_SYSTEMS = ["columnar", "zerocopy", "raw"]
+CURVE_SYSTEMS = ["columnar", "zerocopy", "compact", "raw"]
+# Whose removal must stay O(degree): instructions per node removed, 100K vs 10K (callgrind).
+CURVE_REMOVE_SYSTEMS = ["zerocopy", "compact"]
 CURVE_BYTES_TOL = 0.10               # bytes per node at 100K within 10 % of 10K's
 CURVE_REMOVE_RATIO = 2.0             # zerocopy remove ns_per_item, 100K / 10K, at most
 # Operations where zerocopy claims no allocation at all (DESIGN.md, phase 4).
@@ -540,12 +544,12 @@ def check_curve(base, big, base_nodes, big_nodes, systems=None, budgets=()):
     return out
 
 
-def curve_instructions(base, big, big_remove):
-    """zerocopy's instructions per node removed, groggy-100k vs groggy-10k (callgrind)."""
-    name = (f"curve: zerocopy remove instructions per item, {CURVE_SCENARIO} <= "
+def curve_instructions(base, big, big_remove, system="zerocopy"):
+    """`system`'s instructions per node removed, groggy-100k vs groggy-10k (callgrind)."""
+    name = (f"curve: {system} remove instructions per item, {CURVE_SCENARIO} <= "
             f"{CURVE_REMOVE_RATIO:g}x {CURVE_BASE} (callgrind)")
-    a, ia = base.get("zerocopy", "remove", "instructions"), base.get("zerocopy", "remove", "items")
-    ib = big.get("zerocopy", "remove", "items")
+    a, ia = base.get(system, "remove", "instructions"), base.get(system, "remove", "items")
+    ib = big.get(system, "remove", "items")
     if not (a and ia and big_remove and ib):
         return (name, "not measured", f"<= {CURVE_REMOVE_RATIO:g}x", "FAIL")
     pa, pb = a / ia, big_remove / ib
@@ -781,11 +785,12 @@ def main(argv=None):
             # The removal curve in instructions, the deterministic figure: an O(E) or O(n)
             # removal shows here on any machine, while the time ratio above also carries the
             # machine's cache hierarchy (scenarios/budgets.csv, the curve's KNOWN row).
-            if (not systems or "zerocopy" in systems) and "instructions" in checks:
-                big_i = instruction_counts(args, CURVE_SCENARIO, big_dir, ["zerocopy"], root)
+            cis = [s for s in CURVE_REMOVE_SYSTEMS if not systems or s in systems]
+            if cis and "instructions" in checks:
+                big_i = instruction_counts(args, CURVE_SCENARIO, big_dir, cis, root)
                 if big_i is None:
                     return 2
-                fig.curve_instr = (big, big_i.get(("zerocopy", "remove")))
+                fig.curve_instr = [(big, big_i.get((s, "remove")), s) for s in cis]
     if "instructions" in checks:
         cg = [s for s in callgrind.SYSTEMS if not systems or s in systems]
         counts = instruction_counts(args, scenario, args.scenario, cg, root)
@@ -794,7 +799,7 @@ def main(argv=None):
         fig.add_instructions(counts)
         fig.systems = sorted(set(fig.systems) | {k[0] for k in fig.by} - {"plan"})
         if getattr(fig, "curve_instr", None) and fig.curve is not None:
-            fig.curve.append(curve_instructions(fig, *fig.curve_instr))
+            fig.curve += [curve_instructions(fig, *ci) for ci in fig.curve_instr]
     if not fig.systems:
         print(f"gate: no measurements for scenario {scenario}", file=sys.stderr)
         return 2

@@ -641,3 +641,27 @@ def test_compact_between_zerocopy_and_floor(tmp_path):
                       "--scenario", "groggy-10k", "--checks", "floor")
     assert rc == 1 and "compact holds fewer bytes than raw" in out
     assert closing(out) == (5, 1)
+
+
+def test_curve_instructions_per_removal_names_the_system_and_fails_on_growth():
+    """compact's first removal after a bulk build used to re-sort the whole CSR: 1,423 -> 5,629
+    instructions per node from 10K to 100K. The row must fail such growth, for any system."""
+    sys.path.insert(0, os.path.join(ROOT, "harness"))
+    import gate as g
+
+    class Fig:
+        v = {}
+
+        def get(self, system, op, metric, stat=None):
+            return self.v.get((system, op, metric))
+    base = Fig()
+    base.v = {("compact", "remove", "instructions"): 1_423_260,
+              ("compact", "remove", "items"): 1000}
+    big = Fig()
+    big.v = {("compact", "remove", "items"): 1000}
+    name, txt, _, verdict = g.curve_instructions(base, big, 5_629_483, "compact")
+    assert name.startswith("curve: compact remove instructions per item")
+    assert verdict.startswith("FAIL (1.98x the target") and "3.955x" in txt
+    assert g.curve_instructions(base, big, 1_500_000, "compact")[3] == "pass"
+    assert g.curve_instructions(base, Fig(), 1_500_000, "compact")[3] == "FAIL"    # no 100K items
+    assert g.CURVE_REMOVE_SYSTEMS == ["zerocopy", "compact"]
