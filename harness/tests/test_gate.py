@@ -466,7 +466,8 @@ def test_bench_failure_without_keep_wrong_stops_the_gate(tmp_path):
 
 # ---- issue 11: the curve rows (bytes per node flat 10K -> 100K, zerocopy removal flat) ----
 # scale_results.csv: heap_live_bytes = 100 + 50 n + 20 e (zerocopy), 200 + 60 n + 24 e
-# (columnar), 16 n + 8 e (raw); zerocopy remove 17,000 ns at 10K, 18,439 ns at 100K.
+# (columnar), 16 n + 8 e (raw); no compact rows (its curve row: not applicable); zerocopy remove
+# 17,000 ns at 10K, 18,439 ns at 100K.
 
 def scale_rewrite(tmp_path, change):
     with open(SCALE, newline="", encoding="utf-8") as f:
