@@ -547,7 +547,7 @@ def check_curve(base, big, base_nodes, big_nodes, systems=None, budgets=()):
     return out
 
 
-def curve_instructions(base, big, big_remove, system="zerocopy"):
+def curve_instructions(base, big, big_remove, system):
     """`system`'s instructions per node removed, groggy-100k vs groggy-10k (callgrind)."""
     name = (f"curve: {system} remove instructions per item, {CURVE_SCENARIO} <= "
             f"{CURVE_REMOVE_RATIO:g}x {CURVE_BASE} (callgrind)")
