@@ -127,18 +127,26 @@ def fmt_test(t):
             f"Mann-Whitney p={t['p']:.3g}, {len(t['base_runs'])}+{len(t['new_runs'])} runs)")
 
 
+def _show(x, sign=False):
+    """A figure as a reader wants it: integers whole, fractions to 6 significant digits (a float
+    difference such as 4.373 - 0.0 prints as +4.373, not +4.3729999999999976)."""
+    if isinstance(x, int):
+        return f"{x:+}" if sign else str(x)
+    return f"{x:+.6g}" if sign else f"{x:.6g}"
+
+
 def fmt(c):
     where = f'{c["scenario"]} {c["system"]} {c["operation"]} {c["metric"]} [{c["allocator"]}]'
     if c["kind"] == "added":
-        return f"  added    {where} = {c['new']}"
+        return f"  added    {where} = {_show(c['new'])}"
     if c["kind"] == "removed":
-        return f"  removed  {where} (was {c['base']})"
+        return f"  removed  {where} (was {_show(c['base'])})"
     pct = f" ({c['pct']:+.2f}%)" if c["pct"] is not None else ""
-    s = f"  {c['kind']:<8} {where} [{c['stat']}]: {c['base']} -> {c['new']}  delta {c['delta']:+}{pct}"
+    s = f"  {c['kind']:<8} {where} [{c['stat']}]: {_show(c['base'])} -> {_show(c['new'])}  delta {_show(c['delta'], True)}{pct}"
     if c.get("regression"):
         s += "  REGRESSION (gated)"
     if c.get("components"):
-        s += "  moved: " + ", ".join(f"{n} {d:+}" for n, d in c["components"][:4])
+        s += "  moved: " + ", ".join(f"{n} {_show(d, True)}" for n, d in c["components"][:4])
     return s
 
 

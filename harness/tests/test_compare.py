@@ -61,6 +61,20 @@ def test_exact_delta_and_moved_component(tmp_path):
     assert any(x["metric"] == "usage.ids" and x["kind"] == "exact" for x in ch)
 
 
+def test_fractional_delta_prints_rounded_not_as_float_noise():
+    c = {"scenario": "s", "system": "x", "operation": "build", "metric": "time_ns",
+         "allocator": "glibc", "stat": "median", "kind": "time", "base": 0.1, "new": 0.3,
+         "delta": 0.3 - 0.1, "pct": 100.0 * (0.3 - 0.1) / 0.1}
+    assert c["delta"] != 0.2          # the float noise this formatting must hide
+    line = compare.fmt(c)
+    assert "0.1 -> 0.3  delta +0.2 (+200.00%)" in line, line
+    assert "99999" not in line
+    whole = dict(c, base=3000000, new=3000500, delta=500, pct=500 / 30000,
+                 components=[("ids", 500), ("edges", -2.5000000000000004)])
+    assert "3000000 -> 3000500  delta +500" in compare.fmt(whole)
+    assert "moved: ids +500, edges -2.5" in compare.fmt(whole)
+
+
 def test_exit_codes(tmp_path):
     budgets = _budgets(tmp_path)
     grow = _modified(tmp_path, {("groggy-10k", "zerocopy", "build", "heap_live_bytes"): 3100000})
