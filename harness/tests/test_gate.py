@@ -666,3 +666,12 @@ def test_curve_instructions_per_removal_names_the_system_and_fails_on_growth():
     assert g.curve_instructions(base, big, 1_500_000, "compact")[3] == "pass"
     assert g.curve_instructions(base, Fig(), 1_500_000, "compact")[3] == "FAIL"    # no 100K items
     assert g.CURVE_REMOVE_SYSTEMS == ["zerocopy", "compact"]
+
+
+def test_predates_excuses_only_compact_and_only_when_unmeasured_everywhere():
+    sys.path.insert(0, os.path.join(ROOT, "harness"))
+    import gate as gate_mod
+    assert gate_mod.predates("compact", None, None)
+    assert not gate_mod.predates("compact", None, 123)   # measured at one size: checked, fails
+    assert not gate_mod.predates("zerocopy", None, None)  # a plan phase is never excused
+    assert not gate_mod.predates("compact", 0)
