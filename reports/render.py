@@ -47,7 +47,7 @@ PEERS = ["networkx", "igraph", "igraph-c"]
 FLOOR = "raw"
 DISPLAY = {"json": "json", "native": "native", "columnar": "columnar", "zerocopy": "zerocopy",
            "networkx": "NetworkX", "igraph": "python-igraph", "igraph-c": "igraph C",
-           "raw": "raw floor"}
+           "graphtool": "graph-tool", "raw": "raw floor"}
 HEADLINE_BACKEND = "zerocopy"
 
 # The plan's expected memory for 10K nodes (DESIGN.md, "The redesign plan being measured").
