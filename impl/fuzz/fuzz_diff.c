@@ -5,9 +5,12 @@
 ** and neighbour lists must agree. Some ops feed a backend its own earlier results (a get's value,
 ** a column view's string, a neighbour id) back into a set or an add.
 ** Fault mode: the byte after each op byte is N; when N < 64 the N-th allocation of that op fails
-** in every backend. If any backend then reports GM_ENOMEM, comparison stops for the rest of the
-** input (a failed op may leave backends in different but consistent states, e.g. a batch's
-** prefix); each store is then checked on its own for consistency, and nothing may leak. */
+** in every backend. graphmem.h promises that a failed call leaves the store unchanged (batches:
+** a prefix, told by *added for adds), so a backend that reports GM_ENOMEM completes the op
+** without injection (single ops: the same call again; add batches: the rest after the prefix;
+** set batch: the whole batch again, setting is idempotent) and must then agree with the backends
+** that did not fail: same status, same handles, same reads, for the rest of the input. A store
+** that a failed call changed (a handle consumed, a value half-written) diverges and aborts. */
 #include "graphmem.h"
 #include <math.h>
 #include <stdio.h>
@@ -23,7 +26,6 @@ static uint64_t u64(rd *r) { uint64_t v = 0; for (int i = 0; i < 8; i++) v = v <
 
 static size_t nb;
 static gm_graph *g[MAXB];
-static int diverge_ok;   /* set after an injected failure: stop comparing */
 
 #define FAIL(...) do { fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); abort(); } while (0)
 
@@ -74,14 +76,9 @@ static gm_value dec_value(rd *r, int depth)
 static void same_status(const char *op, gm_status *st)
 {
     for (size_t b = 1; b < nb; b++)
-        if (st[b] != st[0] && !diverge_ok)
+        if (st[b] != st[0])
             FAIL("%s: %s says %s, %s says %s", op, gm_backend_name(0), gm_strerror(st[0]),
                  gm_backend_name(b), gm_strerror(st[b]));
-}
-
-static void any_enomem(gm_status *st)
-{
-    for (size_t b = 0; b < nb; b++) if (st[b] == GM_ENOMEM) diverge_ok = 1;
 }
 
 static void check_consistent(void)
@@ -104,15 +101,92 @@ static void check_consistent(void)
             FAIL("%s: counts %zu/%zu vs iteration %zu/%zu", gm_backend_name(b),
                  gm_node_count(g[b]), gm_edge_count(g[b]), n, e);
     }
-    if (diverge_ok) return;
     for (size_t b = 1; b < nb; b++) {
         if (gm_node_count(g[b]) != gm_node_count(g[0]) || gm_edge_count(g[b]) != gm_edge_count(g[0]) ||
             gm_node_bound(g[b]) != gm_node_bound(g[0]) || gm_edge_bound(g[b]) != gm_edge_bound(g[0]))
-            FAIL("counts differ: %s vs %s", gm_backend_name(0), gm_backend_name(b));
+            FAIL("counts differ: %s %zu/%zu bound %zu/%zu vs %s %zu/%zu bound %zu/%zu",
+                 gm_backend_name(0), gm_node_count(g[0]), gm_edge_count(g[0]), gm_node_bound(g[0]),
+                 gm_edge_bound(g[0]), gm_backend_name(b), gm_node_count(g[b]), gm_edge_count(g[b]),
+                 gm_node_bound(g[b]), gm_edge_bound(g[b]));
     }
 }
 
 static void usage_cb(void *ud, const char *c, size_t bytes) { (void)ud; (void)c; (void)bytes; }
+
+/* One decoded operation: the same arguments for every backend. */
+typedef struct {
+    uint8_t op; uint32_t h1, h2; const char *key; gm_value val; gm_str sid;
+    gm_status bst[MAXB]; gm_value bv[MAXB];   /* op 9: n2's value, read and copied beforehand */
+} opargs;
+
+/* Apply op `a` to backend b. `from` > 0 (a retry after GM_ENOMEM): add batches skip their first
+** `from` items, which the failed call added. *added: what an add batch added. */
+static gm_status apply(size_t b, opargs *a, size_t from, uint32_t *out, size_t *added)
+{
+    gm_graph *G = g[b];
+    uint32_t nbound = (uint32_t)gm_node_bound(G) + 1, ebound = (uint32_t)gm_edge_bound(G) + 1;
+    uint32_t h1 = a->h1, h2 = a->h2;
+    gm_node n1 = h1 % nbound, n2 = h2 % nbound;
+    gm_edge e1 = h1 % ebound;
+    const char *key = a->key;
+    gm_str sid = a->sid;
+    *out = 0; *added = 0;
+    switch (a->op % 18) {
+    case 0: return gm_node_add(G, sid.ptr, sid.len, out);
+    case 1: return gm_node_remove(G, n1);
+    case 2: return gm_edge_add(G, n1, n2, out);
+    case 3: return gm_edge_remove(G, e1);
+    case 4: return gm_node_set(G, n1, key, &a->val);
+    case 5: return gm_edge_set(G, e1, key, &a->val);
+    case 6: return gm_node_unset(G, n1, key);
+    case 7: return gm_edge_unset(G, e1, key);
+    case 8: { /* get n1.key, set it (borrowed) on n2 */
+        gm_value v; gm_status s = gm_node_get(G, n1, key, &v);
+        return s == GM_OK ? gm_node_set(G, n2, keys[(h2 >> 2) % 4], &v) : s;
+    }
+    case 9: { /* batch set of n1..n1+3 with the value and a value borrowed from n2 (a retry:
+               ** the copy taken before the first try, as the failed batch may have changed n2) */
+        gm_node ns[4]; gm_value vs[4]; gm_value bv;
+        gm_status s = from ? a->bst[b] : gm_node_get(G, n2, key, &bv);
+        if (from && s == GM_OK) bv = a->bv[b];
+        for (int i = 0; i < 4; i++) { ns[i] = (n1 + (uint32_t)i) % nbound; vs[i] = (s == GM_OK && (i & 1)) ? bv : a->val; }
+        return gm_node_set_batch(G, keys[(h2 >> 2) % 4], ns, vs, 1 + (h2 & 3));
+    }
+    case 10: { /* column view; set a value read from the view (borrowed) on n2 */
+        gm_column c; memset(&c, 0, sizeof c);
+        gm_status s = gm_node_column(G, key, &c);
+        if (s == GM_OK) {
+            gm_value v;
+            if (n1 < c.len && gm_column_value(&c, n1, &v) == GM_OK) s = gm_node_set(G, n2, key, &v);
+            gm_column_release(G, &c);
+        }
+        return s;
+    }
+    case 11: { /* neighbour id borrowed into an edge add */
+        gm_neighbors nbh; gm_status s = gm_out_neighbors(G, n1, &nbh);
+        if (s == GM_OK && nbh.len) s = gm_edge_add(G, nbh.nodes[h2 % nbh.len], n1, out);
+        return s;
+    }
+    case 12: { gm_str id; gm_status s = gm_node_id(G, n1, &id);
+        if (s == GM_OK) { char buf[64]; size_t l = id.len < 60 ? id.len : 60;
+            memcpy(buf, id.ptr, l); buf[l] = 'x'; s = gm_node_add(G, buf, l + 1, out); }
+        return s; }
+    case 13: { gm_str ids[2] = { sid, { sid.ptr, sid.len / 2 } };
+        /* ids: sid and its first half (equal when sid is empty: GM_EEXIST) */
+        size_t count = 1 + (h2 & 1);
+        if (from > count) from = count;
+        return gm_node_add_batch(G, ids + from, count - from, out, added); }
+    case 14: { gm_node s[3] = { n1, n2, n1 }, d[3] = { n2, n1, n1 };
+        size_t count = 1 + (h2 % 3);
+        if (from > count) from = count;
+        return gm_edge_add_batch(G, s + from, d + from, count - from, out, added); }
+    case 15: { char *js; gm_status s = gm_value_to_json(&a->val, &js);
+        if (s == GM_OK) { s = gm_node_set_json(G, n1, key, js, strlen(js)); gm_mem_free(js); }
+        return s; }
+    case 16: return gm_node_set_json(G, n1, key, sid.ptr, sid.len);
+    default: (void)gm_memory_usage(G, usage_cb, NULL); return GM_OK;
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -121,96 +195,54 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fault = u8(&r) & 1;
     nb = gm_backend_count();
     if (nb > MAXB) nb = MAXB;
-    diverge_ok = 0;
     gm_mem_stats before = gm_mem_stats_get();
     for (size_t b = 0; b < nb; b++)
         if (gm_open(gm_backend_name(b), &g[b], NULL, 0) != GM_OK) FAIL("open %s", gm_backend_name(b));
     gm_status st[MAXB];
     int steps = 0;
     while (r.n && steps++ < 200) {
-        uint8_t op = u8(&r);
+        opargs a;
+        a.op = u8(&r);
         long failn = fault ? (long)u8(&r) : 64;
         nv = nk = 0;
-        uint32_t h1 = u8(&r), h2 = u8(&r);
-        const char *key = keys[u8(&r) % 4];
-        gm_value val = dec_value(&r, 0);
-        gm_str sid = take_str(&r);
+        a.h1 = u8(&r); a.h2 = u8(&r);
+        a.key = keys[u8(&r) % 4];
+        a.val = dec_value(&r, 0);
+        a.sid = take_str(&r);
         gm_op fop = (gm_op)(u8(&r) % 6);
+        const char *key = a.key;
+        uint32_t h1 = a.h1, h2 = a.h2, op = a.op;
+        gm_str sid = a.sid;
         uint32_t out[MAXB];
-        /* per-backend results compared below */
+        int failed = 0;
+        if (a.op % 18 == 9)     /* the borrowed value, kept for a retry (no injection here) */
+            for (size_t b = 0; b < nb; b++) {
+                gm_value v; gm_node n2 = h2 % ((uint32_t)gm_node_bound(g[b]) + 1);
+                a.bst[b] = gm_node_get(g[b], n2, key, &v);
+                if (a.bst[b] == GM_OK && gm_value_copy(&a.bv[b], &v) != GM_OK) abort();
+            }
         for (size_t b = 0; b < nb; b++) {
-            gm_graph *G = g[b];
-            uint32_t nbound = (uint32_t)gm_node_bound(G) + 1, ebound = (uint32_t)gm_edge_bound(G) + 1;
-            gm_node n1 = h1 % nbound, n2 = h2 % nbound;
-            gm_edge e1 = h1 % ebound;
-            out[b] = 0;
+            size_t added;
             if (failn < 64) gm_mem_fail_after(failn);
-            switch (op % 18) {
-            case 0: st[b] = gm_node_add(G, sid.ptr, sid.len, &out[b]); break;
-            case 1: st[b] = gm_node_remove(G, n1); break;
-            case 2: st[b] = gm_edge_add(G, n1, n2, &out[b]); break;
-            case 3: st[b] = gm_edge_remove(G, e1); break;
-            case 4: st[b] = gm_node_set(G, n1, key, &val); break;
-            case 5: st[b] = gm_edge_set(G, e1, key, &val); break;
-            case 6: st[b] = gm_node_unset(G, n1, key); break;
-            case 7: st[b] = gm_edge_unset(G, e1, key); break;
-            case 8: { /* get n1.key, set it (borrowed) on n2 */
-                gm_value v; st[b] = gm_node_get(G, n1, key, &v);
-                if (st[b] == GM_OK) st[b] = gm_node_set(G, n2, keys[(h2 >> 2) % 4], &v);
-                break;
-            }
-            case 9: { /* batch set of n1..n1+3 with the value and a value borrowed from n2 */
-                gm_node ns[4]; gm_value vs[4]; gm_value bv;
-                gm_status s = gm_node_get(G, n2, key, &bv);
-                for (int i = 0; i < 4; i++) { ns[i] = (n1 + (uint32_t)i) % nbound; vs[i] = (s == GM_OK && (i & 1)) ? bv : val; }
-                st[b] = gm_node_set_batch(G, keys[(h2 >> 2) % 4], ns, vs, 1 + (h2 & 3));
-                break;
-            }
-            case 10: { /* column view; set a value read from the view (borrowed) on n2 */
-                gm_column c; memset(&c, 0, sizeof c);
-                st[b] = gm_node_column(G, key, &c);
-                if (st[b] == GM_OK) {
-                    gm_value v;
-                    if (n1 < c.len && gm_column_value(&c, n1, &v) == GM_OK) st[b] = gm_node_set(G, n2, key, &v);
-                    gm_column_release(G, &c);
-                }
-                break;
-            }
-            case 11: { /* neighbour id borrowed into an edge add and a new node id */
-                gm_neighbors nbh; st[b] = gm_out_neighbors(G, n1, &nbh);
-                if (st[b] == GM_OK && nbh.len) {
-                    gm_node t = nbh.nodes[h2 % nbh.len];
-                    st[b] = gm_edge_add(G, t, n1, &out[b]);
-                }
-                break;
-            }
-            case 12: { gm_str id; st[b] = gm_node_id(G, n1, &id);
-                if (st[b] == GM_OK) { char buf[64]; size_t l = id.len < 60 ? id.len : 60;
-                    memcpy(buf, id.ptr, l); buf[l] = 'x'; st[b] = gm_node_add(G, buf, l + 1, &out[b]); }
-                break; }
-            case 13: { gm_str ids[2] = { sid, { sid.ptr, sid.len / 2 } };
-                /* ids: sid and its first half (equal when sid is empty: GM_EEXIST) */
-                size_t added = 0; st[b] = gm_node_add_batch(G, ids, 1 + (h2 & 1), &out[b], &added);
-                break; }
-            case 14: { gm_node s[3] = { n1, n2, n1 }, d[3] = { n2, n1, n1 }; size_t added = 0;
-                st[b] = gm_edge_add_batch(G, s, d, 1 + (h2 % 3), &out[b], &added); break; }
-            case 15: { char *js; gm_status s = gm_value_to_json(&val, &js);
-                if (s == GM_OK) { st[b] = gm_node_set_json(G, n1, key, js, strlen(js)); gm_mem_free(js); }
-                else st[b] = s;
-                break; }
-            case 16: st[b] = gm_node_set_json(G, n1, key, sid.ptr, sid.len); break;
-            default: (void)gm_memory_usage(G, usage_cb, NULL); st[b] = GM_OK; break;
-            }
+            st[b] = apply(b, &a, 0, &out[b], &added);
             gm_mem_fail_after(-1);
+            if (st[b] == GM_ENOMEM) {   /* complete the op without injection, as promised */
+                size_t prefix = (a.op % 18 == 13 || a.op % 18 == 14) ? added : 0, more;
+                st[b] = apply(b, &a, prefix ? prefix : (a.op % 18 == 9), &out[b], &more);
+                if (st[b] == GM_ENOMEM) FAIL("%s: GM_ENOMEM without injection", gm_backend_name(b));
+                out[b] -= (uint32_t)prefix;      /* handles are consecutive from the first */
+                failed = 1;
+            }
         }
-        any_enomem(st);
-        same_status("op", st);
-        if (!diverge_ok)
-            for (size_t b = 1; b < nb; b++)
-                if (out[b] != out[0] && st[0] == GM_OK)
-                    FAIL("op %d: handle %u (%s) vs %u (%s)", op % 18, out[0], gm_backend_name(0), out[b], gm_backend_name(b));
+        if (a.op % 18 == 9)
+            for (size_t b = 0; b < nb; b++) if (a.bst[b] == GM_OK) gm_value_free(&a.bv[b]);
+        same_status(failed ? "op (after recovering from GM_ENOMEM)" : "op", st);
+        for (size_t b = 1; b < nb; b++)
+            if (out[b] != out[0] && st[0] == GM_OK)
+                FAIL("op %d: handle %u (%s) vs %u (%s)%s", op % 18, out[0], gm_backend_name(0),
+                     out[b], gm_backend_name(b), failed ? " after GM_ENOMEM" : "");
         /* observe: reads compared across backends */
-        if (!diverge_ok) {
+        {
             gm_node n1 = h1 % ((uint32_t)gm_node_bound(g[0]) + 1);
             gm_edge e1 = h2 % ((uint32_t)gm_edge_bound(g[0]) + 1);
             gm_value v[MAXB], c[MAXB];
