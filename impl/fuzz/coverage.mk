@@ -1,22 +1,30 @@
 # ---- coverage (issue 14): gcovr line and branch coverage of impl/src and impl/backends over the
 # conformance suite and a replay of every fuzz corpus and regression input (gcc --coverage -O0).
+# Every source compiles to its own object named after its whole path (impl/src/graph.c ->
+# obj/impl_src_graph.o), so no two sources share a .gcda: compiling them in one gcc call names
+# the data after the basename, and impl/tests/graph.c then overwrote impl/src/graph.c's counts.
+# The library's objects are shared by the three programs, so their counts add up across them.
 COV_DIR   := build/cov
 COV_FLAGS := -O0 -g --coverage
+COV_CC     = gcc $(CSTD) $(WARN) $(COV_FLAGS) $(INC) -Iharness
+cov_obj    = $(addprefix $(COV_DIR)/obj/,$(subst /,_,$(1:.c=.o)))
+COV_LIB    = $(call cov_obj,$(LIB_SRC))
 
 .PHONY: coverage
 
 coverage:
 	@command -v gcovr >/dev/null || { echo "make coverage needs gcovr (apt-get install -y gcovr)"; exit 1; }
-	@rm -rf $(COV_DIR) && mkdir -p $(COV_DIR)
-	@echo "  CC [cov] conformance, replay_loader, replay_diff"
-	@cd $(COV_DIR) && gcc $(CSTD) $(WARN) $(COV_FLAGS) $(addprefix -I../../,$(filter-out -I/usr/include/cjson,$(INC:-I%=%))) -I/usr/include/cjson \
-	  $(addprefix ../../,$(CONF_SRC) $(LIB_SRC)) -lcmocka $(LIBS) -o conformance
-	@cd $(COV_DIR) && gcc $(CSTD) $(WARN) $(COV_FLAGS) -I../../impl/include -I../../impl/src -I../../harness -I/usr/include/cjson \
-	  $(addprefix ../../,impl/fuzz/fuzz_loader.c impl/fuzz/replay.c $(GMH_SRC) $(LIB_SRC)) $(LIBS) -ldl -o replay_loader
-	@cd $(COV_DIR) && gcc $(CSTD) $(WARN) $(COV_FLAGS) -I../../impl/include -I../../impl/src -I/usr/include/cjson \
-	  $(addprefix ../../,impl/fuzz/fuzz_diff.c impl/fuzz/replay.c $(LIB_SRC)) $(LIBS) -o replay_diff
+	@rm -rf $(COV_DIR) && mkdir -p $(COV_DIR)/obj
+	@echo "  CC [cov] $(words $(LIB_SRC) $(CONF_SRC)) sources, one object each"
+	@set -e; for f in $(LIB_SRC) $(CONF_SRC) $(GMH_SRC) impl/fuzz/fuzz_loader.c impl/fuzz/fuzz_diff.c impl/fuzz/replay.c; do \
+	  $(COV_CC) -c $$f -o $(COV_DIR)/obj/$$(echo $${f%.c} | tr / _).o; done
+	@echo "  LD [cov] conformance, replay_loader, replay_diff"
+	@$(COV_CC) $(call cov_obj,$(CONF_SRC)) $(COV_LIB) -lcmocka $(LIBS) -o $(COV_DIR)/conformance
+	@$(COV_CC) $(call cov_obj,impl/fuzz/fuzz_loader.c impl/fuzz/replay.c $(GMH_SRC)) $(COV_LIB) $(LIBS) -ldl -o $(COV_DIR)/replay_loader
+	@$(COV_CC) $(call cov_obj,impl/fuzz/fuzz_diff.c impl/fuzz/replay.c) $(COV_LIB) $(LIBS) -o $(COV_DIR)/replay_diff
 	@echo "== coverage: conformance suite"
 	@$(COV_DIR)/conformance >$(COV_DIR)/conformance.log 2>&1 || { tail -20 $(COV_DIR)/conformance.log; exit 1; }
+	@if grep -q "profiling error" $(COV_DIR)/conformance.log; then grep "profiling error" $(COV_DIR)/conformance.log; exit 1; fi
 	@echo "== coverage: fuzz corpora and regressions"
 	@$(COV_DIR)/replay_loader impl/fuzz/corpus/loader impl/fuzz/regress/loader
 	@$(COV_DIR)/replay_diff impl/fuzz/corpus/diff impl/fuzz/regress/diff
