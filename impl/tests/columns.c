@@ -738,3 +738,48 @@ void t_compact_lists(void **state)
     CHECK_COLUMN(g, "ls");
     CHECK_COLUMN(g, "lw");
 }
+
+/* gm_column_value on hand-made views (no backend): every layout decodes, and a malformed view
+** (a width or a code the layout cannot have, an unknown layout) is GM_EINVAL, never a read past
+** its arrays; a clear valid bit, an index past len or no valid bitmap is GM_ABSENT. Run once. */
+void t_column_value_decoding(void **state)
+{
+    (void)state;
+    const uint8_t valid[1] = { 0x0f };       /* rows 0..3 valid, 4..7 not */
+    const int16_t packed16[8] = { -7, 300, 0, 1 };
+    const uint16_t codes16[8] = { 1, 0, 2, 0 };
+    const uint32_t codes32[8] = { 1, 0, 5, 0 };
+    const gm_str dict[2] = { { "a", 1 }, { "bc", 2 } };
+    gm_value v;
+    gm_column c;
+    memset(&c, 0, sizeof c);
+    c.layout = GM_COL_INT; c.len = 8; c.valid = valid; c.packed = packed16; c.width = 2;
+    assert_int_equal(gm_column_value(NULL, 0, &v), GM_EINVAL);
+    assert_int_equal(gm_column_value(&c, 0, NULL), GM_EINVAL);
+    assert_int_equal(gm_column_value(&c, 1, &v), GM_OK);
+    assert_int_equal(v.type, GM_INT); assert_int_equal(v.as.i, 300);
+    assert_int_equal(gm_column_value(&c, 4, &v), GM_ABSENT);     /* valid bit clear */
+    assert_int_equal(gm_column_value(&c, 8, &v), GM_ABSENT);     /* past len */
+    c.width = 8;                                                 /* GM_COL_INT is 1, 2 or 4 */
+    assert_int_equal(gm_column_value(&c, 0, &v), GM_EINVAL);
+    c.valid = NULL; c.width = 2;
+    assert_int_equal(gm_column_value(&c, 0, &v), GM_ABSENT);     /* no valid bitmap: nothing */
+    memset(&c, 0, sizeof c);
+    c.layout = GM_COL_DICT_N; c.len = 8; c.valid = valid; c.packed = codes16; c.width = 2;
+    c.dict = dict; c.ndict = 2;
+    assert_int_equal(gm_column_value(&c, 0, &v), GM_OK);
+    assert_int_equal(v.type, GM_STRING); assert_int_equal(v.as.s.len, 2);
+    assert_memory_equal(v.as.s.ptr, "bc", 2);
+    assert_int_equal(gm_column_value(&c, 2, &v), GM_EINVAL);     /* code 2 of a 2-string dict */
+    c.width = 4;                                                 /* GM_COL_DICT_N is 1 or 2 */
+    assert_int_equal(gm_column_value(&c, 0, &v), GM_EINVAL);
+    memset(&c, 0, sizeof c);
+    c.layout = GM_COL_DICT; c.len = 8; c.valid = valid; c.codes = codes32; c.dict = dict; c.ndict = 2;
+    assert_int_equal(gm_column_value(&c, 1, &v), GM_OK);
+    assert_int_equal(v.as.s.len, 1);
+    assert_int_equal(gm_column_value(&c, 2, &v), GM_EINVAL);     /* code 5 */
+    c.layout = GM_COL_EMPTY;
+    assert_int_equal(gm_column_value(&c, 0, &v), GM_ABSENT);
+    c.layout = (gm_col_layout)99;
+    assert_int_equal(gm_column_value(&c, 0, &v), GM_EINVAL);
+}

@@ -296,3 +296,114 @@ void t_filter_errors(void **state)
     }
     gm_list_free(&l);
 }
+
+/* Every operator over integer columns of each width a backend may narrow to (values that fit
+** int8, int16, int32, int64), a double column, an int column against a double constant and a
+** string column of more distinct values than one byte codes (290): as the only predicate (a
+** scan) and as the second one (a check of the candidates left by a predicate with fewer values),
+** with unset rows and removed nodes. The expected sets are computed here from the values. */
+#define FW_N 300
+static long long fw_val(int i, long long scale) { return ((i % 7) - 3) * scale; }
+static bool fw_set(int i) { return i % 5 != 0; }
+static bool fw_few(int i) { return i % 3 == 0; }
+static bool fw_gone(int i) { return i == 3 || i == 10 || i == 299; }
+static bool fw_cmp(int c, gm_op op)
+{
+    switch (op) {
+    case GM_EQ: return c == 0;
+    case GM_NE: return c != 0;
+    case GM_LT: return c < 0;
+    case GM_LE: return c <= 0;
+    case GM_GT: return c > 0;
+    default:    return c >= 0;
+    }
+}
+
+static void fw_check(gm_graph *g, const char *key, gm_value c, bool (*match)(int, gm_op, const gm_value *),
+                     int line)
+{
+    static gm_node want[FW_N];
+    for (int second = 0; second < 2; second++)
+        for (int op = GM_EQ; op <= GM_GE; op++) {
+            size_t n = 0;
+            for (int i = 0; i < FW_N; i++)
+                if (!fw_gone(i) && fw_set(i) && (!second || fw_few(i)) && match(i, (gm_op)op, &c))
+                    want[n++] = (gm_node)i;
+            gm_pred p[2] = { { "few", GM_EQ, gm_int(1) }, { key, (gm_op)op, c } };
+            gm_list l = { 0 };
+            gm_status rc = gm_filter(g, second ? p : p + 1, second ? 2 : 1, &l);
+            if (rc != GM_OK) {
+                print_error("line %d: %s op %d: %s\n", line, key, op, gm_errmsg(g));
+                gm_list_free(&l);
+                fail();
+            }
+            bool same = l.len == n;
+            for (size_t k = 0; same && k < n; k++) same = l.items[k] == want[k];
+            if (!same) {
+                print_error("line %d: filter %s op %d (%s predicate): %zu nodes, want %zu\n", line,
+                            key, op, second ? "second" : "only", l.len, n);
+                gm_list_free(&l);
+                fail();
+            }
+            gm_list_free(&l);
+        }
+}
+
+static long long fw_scale;
+static bool fw_int(int i, gm_op op, const gm_value *c)
+{
+    long long v = fw_val(i, fw_scale);
+    return c->type == GM_INT ? fw_cmp((v > c->as.i) - (v < c->as.i), op)
+                             : fw_cmp(((double)v > c->as.d) - ((double)v < c->as.d), op);
+}
+static bool fw_dbl(int i, gm_op op, const gm_value *c)
+{
+    double v = (double)fw_val(i, 1) / 4.0;
+    return fw_cmp((v > c->as.d) - (v < c->as.d), op);
+}
+static bool fw_str(int i, gm_op op, const gm_value *c)
+{
+    char s[16];
+    snprintf(s, sizeof s, "s%03d", i % 290);
+    int r = strncmp(s, c->as.s.ptr, c->as.s.len);
+    if (r == 0 && strlen(s) != c->as.s.len) r = strlen(s) < c->as.s.len ? -1 : 1;
+    return fw_cmp(r, op);
+}
+
+void t_filter_every_width(void **state)
+{
+    FX;
+    static const long long scales[4] = { 1, 1000, 1000000, 1000000000000LL };
+    static const char *const keys[4] = { "w1", "w2", "w4", "w8" };
+    for (int i = 0; i < FW_N; i++) {
+        char id[16], s[16];
+        snprintf(id, sizeof id, "n%d", i);
+        gm_node n = add_node(g, id);
+        assert_int_equal(n, (gm_node)i);
+        gm_value one = gm_int(1);
+        if (fw_few(i)) OK(g, gm_node_set(g, n, "few", &one));
+        if (!fw_set(i)) continue;
+        for (int w = 0; w < 4; w++) {
+            gm_value v = gm_int(fw_val(i, scales[w]));
+            OK(g, gm_node_set(g, n, keys[w], &v));
+        }
+        gm_value d = gm_double((double)fw_val(i, 1) / 4.0);
+        OK(g, gm_node_set(g, n, "d", &d));
+        snprintf(s, sizeof s, "s%03d", i % 290);
+        gm_value sv = gm_cstr(s);
+        OK(g, gm_node_set(g, n, "s", &sv));
+    }
+    for (int i = 0; i < FW_N; i++)
+        if (fw_gone(i)) OK(g, gm_node_remove(g, (gm_node)i));
+    for (int w = 0; w < 4; w++) {
+        fw_scale = scales[w];
+        fw_check(g, keys[w], gm_int(0), fw_int, __LINE__);
+        fw_check(g, keys[w], gm_int(2 * scales[w]), fw_int, __LINE__);
+        fw_check(g, keys[w], gm_int(-3 * scales[w]), fw_int, __LINE__);
+        fw_check(g, keys[w], gm_double(0.5 * (double)scales[w]), fw_int, __LINE__);
+    }
+    fw_check(g, "d", gm_double(0.25), fw_dbl, __LINE__);
+    fw_check(g, "d", gm_double(-0.75), fw_dbl, __LINE__);
+    fw_check(g, "s", gm_cstr("s150"), fw_str, __LINE__);
+    fw_check(g, "s", gm_cstr("s2"), fw_str, __LINE__);
+}

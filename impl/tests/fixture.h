@@ -168,6 +168,8 @@ void t_filter_int_double_exact(void **state);
 void t_filter_strings_bools(void **state);
 void t_filter_typed_columns(void **state);
 void t_filter_errors(void **state);
+void t_filter_every_width(void **state);
+void t_column_value_decoding(void **state);
 /* model.c */
 void t_model_random(void **state);
 /* memory.c */

@@ -57,6 +57,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_filter_strings_bools),
     T(t_filter_typed_columns),
     T(t_filter_errors),
+    T(t_filter_every_width),
     T(t_model_random),
     T(t_memory_usage),
     T(t_bytes_per_node_flat),
@@ -75,6 +76,7 @@ static const struct CMUnitTest common[] = {
     T(t_json_codec_oom),
     T(t_mem_allocator),
     T(t_mem_tracker),
+    T(t_column_value_decoding),
 };
 #undef T
 
