@@ -170,6 +170,8 @@ void t_filter_typed_columns(void **state);
 void t_filter_errors(void **state);
 void t_filter_every_width(void **state);
 void t_column_value_decoding(void **state);
+void t_map_api(void **state);
+void t_mem_overflow(void **state);
 /* model.c */
 void t_model_random(void **state);
 /* memory.c */

@@ -77,6 +77,8 @@ static const struct CMUnitTest common[] = {
     T(t_mem_allocator),
     T(t_mem_tracker),
     T(t_column_value_decoding),
+    T(t_map_api),
+    T(t_mem_overflow),
 };
 #undef T
 
