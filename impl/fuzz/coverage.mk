@@ -6,6 +6,8 @@
 # The library's objects are shared by the three programs, so their counts add up across them.
 COV_DIR   := build/cov
 COV_FLAGS := -O0 -g --coverage
+COV_MIN_LINES    ?= 95
+COV_MIN_BRANCHES ?= 85
 COV_CC     = gcc $(CSTD) $(WARN) $(COV_FLAGS) $(INC) -Iharness
 cov_obj    = $(addprefix $(COV_DIR)/obj/,$(subst /,_,$(1:.c=.o)))
 COV_LIB    = $(call cov_obj,$(LIB_SRC))
@@ -31,3 +33,7 @@ coverage:
 	@gcovr -r . $(COV_DIR) --filter 'impl/src/' --filter 'impl/backends/' --branches --txt $(COV_DIR)/branches.txt
 	@gcovr -r . $(COV_DIR) --filter 'impl/src/' --filter 'impl/backends/' --txt $(COV_DIR)/lines.txt
 	@echo "== lines" && cat $(COV_DIR)/lines.txt && echo "== branches" && cat $(COV_DIR)/branches.txt
+	@gcovr -r . $(COV_DIR) --filter 'impl/src/' --filter 'impl/backends/' --branches \
+	  --fail-under-line $(COV_MIN_LINES) --fail-under-branch $(COV_MIN_BRANCHES) >/dev/null || \
+	  { echo "coverage: below $(COV_MIN_LINES)% of lines or $(COV_MIN_BRANCHES)% of branches (issue 14's floor)" >&2; exit 1; }
+	@echo "coverage: at least $(COV_MIN_LINES)% of lines and $(COV_MIN_BRANCHES)% of branches in impl/src and impl/backends"
