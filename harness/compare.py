@@ -138,9 +138,9 @@ def _show(x, sign=False):
 def fmt(c):
     where = f'{c["scenario"]} {c["system"]} {c["operation"]} {c["metric"]} [{c["allocator"]}]'
     if c["kind"] == "added":
-        return f"  added    {where} = {_show(c['new'])}"
+        return f"  added    {where} [{c['stat']}] = {_show(c['new'])}"
     if c["kind"] == "removed":
-        return f"  removed  {where} (was {_show(c['base'])})"
+        return f"  removed  {where} [{c['stat']}] (was {_show(c['base'])})"
     pct = f" ({c['pct']:+.2f}%)" if c["pct"] is not None else ""
     s = f"  {c['kind']:<8} {where} [{c['stat']}]: {_show(c['base'])} -> {_show(c['new'])}  delta {_show(c['delta'], True)}{pct}"
     if c.get("regression"):

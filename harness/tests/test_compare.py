@@ -73,6 +73,10 @@ def test_fractional_delta_prints_rounded_not_as_float_noise():
                  components=[("ids", 500), ("edges", -2.5000000000000004)])
     assert "3000000 -> 3000500  delta +500" in compare.fmt(whole)
     assert "moved: ids +500, edges -2.5" in compare.fmt(whole)
+    # added and removed figures name their stat: best and median of one figure are two lines
+    added = dict(c, kind="added", new=350.449)
+    assert compare.fmt(added).endswith("s x build time_ns [glibc] [median] = 350.449")
+    assert "[median] (was 0.1)" in compare.fmt(dict(c, kind="removed"))
 
 
 def test_exit_codes(tmp_path):
