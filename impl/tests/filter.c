@@ -318,22 +318,7 @@ static void fw_check(gm_graph *g, const char *key, gm_value c, bool (*match)(int
                 if (!fw_gone(i) && fw_set(i) && (!second || fw_few(i)) && match(i, (gm_op)op, &c))
                     want[n++] = (gm_node)i;
             gm_pred p[2] = { { "few", GM_EQ, gm_int(1) }, { key, (gm_op)op, c } };
-            gm_list l = { 0 };
-            gm_status rc = gm_filter(g, second ? p : p + 1, second ? 2 : 1, &l);
-            if (rc != GM_OK) {
-                print_error("line %d: %s op %d: %s\n", line, key, op, gm_errmsg(g));
-                gm_list_free(&l);
-                fail();
-            }
-            bool same = l.len == n;
-            for (size_t k = 0; same && k < n; k++) same = l.items[k] == want[k];
-            if (!same) {
-                print_error("line %d: filter %s op %d (%s predicate): %zu nodes, want %zu\n", line,
-                            key, op, second ? "second" : "only", l.len, n);
-                gm_list_free(&l);
-                fail();
-            }
-            gm_list_free(&l);
+            filter_expect(g, second ? p : p + 1, second ? 2 : 1, want, n, line);
         }
 }
 
