@@ -109,9 +109,14 @@ def read(path):
 
 def merge(old, new, swept):
     """Old rows kept unless this sweep replaced them: swept[scenario] = {systems run or
-    recorded not run}; their glibc rows go, and all plan rows of the swept scenarios."""
+    recorded not run}; their glibc rows go, and the plan rows of the swept scenarios, except
+    the not-run reasons of systems this sweep left alone (a --systems subset keeps them)."""
     def replaced(r):
-        return r[0] in swept and (r[1] == "plan" or (r[1] in swept[r[0]] and r[9] == "glibc"))
+        if r[0] not in swept:
+            return False
+        if r[1] == "plan":
+            return not (r[4].startswith("not_run:") and r[4][len("not_run:"):] not in swept[r[0]])
+        return r[1] in swept[r[0]] and r[9] == "glibc"
     return sorted([r for r in old if not replaced(r)] + new, key=bench.sort_key)
 
 

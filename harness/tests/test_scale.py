@@ -187,6 +187,18 @@ def test_merge_replaces_only_swept_glibc_rows():
     assert sorted(r[5] for r in got) == ["2", "3", "4", "9"]
 
 
+def test_merge_keeps_the_not_run_reasons_of_systems_a_subset_sweep_left_alone():
+    def plan(sc, metric, v):
+        return [sc, "plan", "plan", "info", metric, v, "", "not_run", "", "", "c", "m", "t"]
+    old = [plan("graph-1m", "not_run:networkx", "time: old"),
+           plan("graph-1m", "not_run:compact", "memory: old"),
+           plan("graph-1m", "scenario_sha256", "aaaa")]
+    new = [plan("graph-1m", "scenario_sha256", "bbbb")]
+    got = scale.merge(old, new, {"graph-1m": {"compact"}})
+    assert sorted((r[4], r[5]) for r in got) == [("not_run:networkx", "time: old"),
+                                                 ("scenario_sha256", "bbbb")]
+
+
 @needs_build
 def test_bench_reads_big_generated_scenarios_lightly(tmp_path, monkeypatch, capsys):
     """The light path end to end (in a child process): same expected rows as the strict one."""
