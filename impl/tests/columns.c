@@ -783,3 +783,102 @@ void t_column_value_decoding(void **state)
     c.layout = (gm_col_layout)99;
     assert_int_equal(gm_column_value(&c, 0, &v), GM_EINVAL);
 }
+
+/* Every backend: list<str> values that repeat (a dictionary in compact: one code an item,
+** widened past 256 distinct strings), values read from the column set back into it (single
+** and batch, their strings borrowed from the dictionary), then so many distinct strings that
+** compact drops the dictionary for strings in the rows; every row reads back as the model.
+** compact only: while the dictionary holds, the column takes far less than its strings. */
+typedef struct col_usage { const char *name; size_t bytes; } col_usage;
+static void col_usage_cb(void *ud, const char *component, size_t bytes)
+{
+    col_usage *u = ud;
+    if (strcmp(component, u->name) == 0) u->bytes = bytes;
+}
+
+static void lists_expect(gm_graph *g, const gm_node *hs, const gm_value *model, size_t n, int line)
+{
+    fail_line = line;
+    for (size_t i = 0; i < n; i++) {
+        gm_value v;
+        OK(g, gm_node_get(g, hs[i], "ld", &v));
+        ASSERT_VEQ(&v, &model[i]);
+    }
+    check_column(g, "ld", line);
+}
+
+void t_compact_list_dict(void **state)
+{
+    FX;
+    enum { N = 400, K = 6 };
+    static gm_node hs[N];
+    static gm_value items[N][K], model[N];
+    static char strs[N][K][24];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "d%d", i);
+        hs[i] = add_node(g, id);
+        size_t n = (size_t)(i % K);
+        for (size_t j = 0; j < n; j++) {
+            snprintf(strs[i][j], sizeof strs[i][j], "repeated-value-%d", (int)((i + j) % 5));
+            items[i][j] = gm_cstr(strs[i][j]);
+        }
+        model[i] = varr(items[i], n);
+        OK(g, gm_node_set(g, hs[i], "ld", &model[i]));
+    }
+    lists_expect(g, hs, model, N, __LINE__);
+    if (strcmp(f->backend, "compact") == 0) {
+        col_usage u = { "node:ld", 0 };
+        OK(g, gm_memory_usage(g, col_usage_cb, &u));
+        size_t strbytes = 0;
+        for (int i = 0; i < N; i++) strbytes += (size_t)(i % K) * 17;
+        if (u.bytes * 2 > strbytes)
+            fail_msg("list<str> of 5 distinct strings takes %zu bytes, its strings %zu", u.bytes, strbytes);
+    }
+    /* a value read from the column (items borrowed from it) set into other rows */
+    gm_value v;
+    OK(g, gm_node_get(g, hs[5], "ld", &v));
+    OK(g, gm_node_set(g, hs[1], "ld", &v));
+    model[1] = model[5];
+    OK(g, gm_node_get(g, hs[4], "ld", &v));
+    gm_node two[2] = { hs[2], hs[3] };
+    gm_value vv[2] = { v, v };
+    OK(g, gm_node_set_batch(g, "ld", two, vv, 2));
+    model[2] = model[3] = model[4];
+    lists_expect(g, hs, model, N, __LINE__);
+    /* 300 more distinct strings in long rows: still under half the items (2-byte codes) */
+    for (int i = 0; i < 60; i++) {
+        for (size_t j = 0; j < 5; j++) {
+            snprintf(strs[i][j], sizeof strs[i][j], "w%d", (int)(i * 5 + (int)j));
+            items[i][j] = gm_cstr(strs[i][j]);
+        }
+        model[i] = varr(items[i], 5);
+        OK(g, gm_node_set(g, hs[i], "ld", &model[i]));
+    }
+    lists_expect(g, hs, model, N, __LINE__);
+    /* a value borrowed from the column, its strings now past code 256 */
+    OK(g, gm_node_get(g, hs[59], "ld", &v));
+    OK(g, gm_node_set(g, hs[399], "ld", &v));
+    model[399] = model[59];
+    lists_expect(g, hs, model, N, __LINE__);
+    /* mostly distinct from here: compact turns to strings in the rows; nothing is lost */
+    for (int i = 60; i < N; i++) {
+        size_t n = (size_t)(i % K);
+        for (size_t j = 0; j < n; j++) {
+            snprintf(strs[i][j], sizeof strs[i][j], "unique-%d-%d", i, (int)j);
+            items[i][j] = gm_cstr(strs[i][j]);
+        }
+        model[i] = varr(items[i], n);
+        OK(g, gm_node_set(g, hs[i], "ld", &model[i]));
+    }
+    lists_expect(g, hs, model, N, __LINE__);
+    OK(g, gm_node_get(g, hs[61], "ld", &v));
+    OK(g, gm_node_set(g, hs[0], "ld", &v));
+    model[0] = model[61];
+    OK(g, gm_node_unset(g, hs[7], "ld"));
+    gm_value none;
+    EXPECT(g, gm_node_get(g, hs[7], "ld", &none), GM_ABSENT);
+    model[7] = model[6];
+    OK(g, gm_node_set(g, hs[7], "ld", &model[7]));
+    lists_expect(g, hs, model, N, __LINE__);
+}

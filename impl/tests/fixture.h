@@ -146,10 +146,12 @@ void t_nodes_many(void **state);
 void t_nodes_readd_growth(void **state);
 void t_compact_narrow(void **state);
 void t_compact_lists(void **state);
+void t_compact_list_dict(void **state);
 void t_nodes_iteration(void **state);
 void t_nodes_removed_handle(void **state);
 void t_edges_basic(void **state);
 void t_neighbors_degrees(void **state);
+void t_neighbors_hub(void **state);
 void t_node_remove_edges(void **state);
 void t_node_remove_all_orders(void **state);
 /* batch.c */
@@ -182,6 +184,7 @@ void t_mem_tracker(void **state);
 void t_leaks_full_graph(void **state);
 /* oom.c */
 void t_oom_sweep_types(void **state);
+void t_oom_sweep_lists(void **state);
 void t_oom_sweep(void **state);
 void t_oom_single_calls(void **state);
 

@@ -654,3 +654,89 @@ void t_node_remove_all_orders(void **state)
         gm_close(h);
     }
 }
+
+/* Out-neighbours of a growing hub, read between single adds, small batches and a bulk batch,
+** checked against a model of every edge (every backend). compact gathers the targets into a
+** scratch sized by a bound on the out-degree: a read after each kind of add must fit in it.
+** compact only: after a bulk build the adjacency holds each target once (csroff + adjedge +
+** indeg, no second copy of dst[]) and the scratch is the largest out-degree, exactly. */
+typedef struct hub_usage { size_t adjacency, scratch; } hub_usage;
+static void hub_usage_cb(void *ud, const char *component, size_t bytes)
+{
+    hub_usage *u = ud;
+    if (strcmp(component, "adjacency") == 0) u->adjacency = bytes;
+    if (strcmp(component, "scratch") == 0) u->scratch = bytes;
+}
+
+static void hub_check(gm_graph *g, const gm_node *msrc, const gm_node *mdst, size_t m,
+                      const gm_node *hs, size_t n, int line)
+{
+    fail_line = line;
+    for (size_t k = 0; k < n; k++) {
+        gm_neighbors nb;
+        OK(g, gm_out_neighbors(g, hs[k], &nb));
+        size_t j = 0;
+        for (size_t e = 0; e < m; e++) {          /* handles are 0..m-1 in add order */
+            if (msrc[e] != hs[k]) continue;
+            if (j >= nb.len || nb.edges[j] != (gm_edge)e || nb.nodes[j] != mdst[e])
+                fail_msg("line %d: node %zu, out-neighbour %zu: got (%u, %u) of %zu, want (%u, %zu)",
+                         line, k, j, j < nb.len ? nb.nodes[j] : 0, j < nb.len ? nb.edges[j] : 0,
+                         nb.len, mdst[e], e);
+            j++;
+        }
+        if (j != nb.len) fail_msg("line %d: node %zu has %zu out-neighbours, want %zu", line, k, nb.len, j);
+    }
+}
+
+void t_neighbors_hub(void **state)
+{
+    FX;
+    enum { N = 64, M = 600 };
+    static gm_str ids[N];
+    static char idb[N][8];
+    static gm_node msrc[M], mdst[M], hs[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(idb[i], sizeof idb[i], "h%d", i);
+        ids[i] = S(idb[i]);
+    }
+    gm_node first;
+    size_t added;
+    OK(g, gm_node_add_batch(g, ids, N, &first, &added));
+    for (int i = 0; i < N; i++) hs[i] = first + (gm_node)i;
+    /* a bulk batch: node 0 a hub of 3N edges, the others one each */
+    size_t m = 0;
+    for (int i = 0; i < 3 * N; i++) { msrc[m] = hs[0]; mdst[m] = hs[(i * 7) % N]; m++; }
+    for (int i = 1; i < N; i++) { msrc[m] = hs[i]; mdst[m] = hs[(i * 5) % N]; m++; }
+    gm_edge e0;
+    OK(g, gm_edge_add_batch(g, msrc, mdst, m, &e0, &added));
+    assert_int_equal(e0, 0);
+    if (strcmp(f->backend, "compact") == 0) {
+        hub_usage u = { 0, 0 };
+        OK(g, gm_memory_usage(g, hub_usage_cb, &u));
+        assert_int_equal(u.adjacency, ((N + 1) + m + N) * 4);
+        assert_int_equal(u.scratch, 3 * N * 4);
+    }
+    hub_check(g, msrc, mdst, m, hs, N, __LINE__);
+    /* single adds to another node, read after every one: its degree passes the hub's */
+    for (int i = 0; i < 4 * N; i++) {
+        msrc[m] = hs[1]; mdst[m] = hs[(i * 3) % N];
+        assert_int_equal(add_edge(g, msrc[m], mdst[m]), (gm_edge)m);
+        m++;
+        if (i % 37 == 0) hub_check(g, msrc, mdst, m, hs, N, __LINE__);
+    }
+    hub_check(g, msrc, mdst, m, hs, N, __LINE__);
+    /* small batches (not bulk) onto a third node, without reads in between */
+    for (int b = 0; b < 5; b++) {
+        gm_node bs[6], bd[6];
+        for (int i = 0; i < 6; i++) { bs[i] = msrc[m + i] = hs[2]; bd[i] = mdst[m + i] = hs[(b + i) % N]; }
+        OK(g, gm_edge_add_batch(g, bs, bd, 6, &e0, &added));
+        assert_int_equal(e0, (gm_edge)m);
+        m += 6;
+    }
+    hub_check(g, msrc, mdst, m, hs, N, __LINE__);
+    for (int k = 0; k < N; k++) {
+        size_t out = 0, in = 0;
+        for (size_t e = 0; e < m; e++) { out += msrc[e] == hs[k]; in += mdst[e] == hs[k]; }
+        DEG_EXPECT(g, hs[k], out, in);
+    }
+}

@@ -23,6 +23,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_views_alias_store),
     T(t_compact_narrow),
     T(t_compact_lists),
+    T(t_compact_list_dict),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),
@@ -44,6 +45,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_nodes_removed_handle),
     T(t_edges_basic),
     T(t_neighbors_degrees),
+    T(t_neighbors_hub),
     T(t_node_remove_edges),
     T(t_node_remove_all_orders),
     T(t_batch_set_nodes),
@@ -65,6 +67,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_oom_single_calls),
     T(t_oom_sweep),
     T(t_oom_sweep_types),
+    T(t_oom_sweep_lists),
 };
 #undef T
 

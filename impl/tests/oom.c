@@ -179,13 +179,16 @@ failed:
 }
 
 /* The second OOM scenario: attribute type transitions (typed column -> mixed values, dictionary
-** -> offsets, emptied and re-typed), by single and batch sets, with a model of every value. On
+** -> offsets, emptied and re-typed, lists of repeating strings, then of distinct ones: compact's
+** list dictionary and its rewrite to strings in the rows), by single and batch sets, with a
+** model of every value. On
 ** the first failure the model is checked: every value set before is intact, the failed single
 ** set left its target as it was, a failed batch left each target old or new. */
 enum { OT_N = 72 };
 static char ot_strs[OT_N][24];
+static gm_value ot_rep[OT_N][2], ot_dis[OT_N][2];   /* the items of rounds 6 and 7 */
 
-static gm_status scenario_types(const char *backend, long *nops)
+static gm_status scenario_types(const char *backend, long *nops, int round0)
 {
     gm_graph *g = NULL;
     gm_status rc = gm_open(backend, &g, NULL, 0);
@@ -206,7 +209,7 @@ static gm_status scenario_types(const char *backend, long *nops)
         nn++;
         has[i] = false;
     }
-    for (int round = 0; round < 6; round++) {
+    for (int round = round0; round < 8; round++) {
         for (int i = 0; i < OT_N; i++) {
             gm_value v;
             switch (round) {
@@ -215,9 +218,19 @@ static gm_status scenario_types(const char *backend, long *nops)
             case 2: v = gm_cstr(i % 2 ? "odd" : "even"); break;                /* strings (mixed col) */
             case 3: v = gm_cstr(ot_strs[i]); break;
             case 4: v = gm_bool(i % 3 == 0); break;
-            default: v = gm_double(i + 0.5); break;
+            case 5: v = gm_double(i + 0.5); break;
+            case 6:                                                             /* list<str>, 6 strings */
+                ot_rep[i][0] = gm_cstr(i % 2 ? "odd" : "even");
+                ot_rep[i][1] = gm_cstr(ot_strs[i % 4]);
+                v = varr(ot_rep[i], 2);
+                break;
+            default:                                                            /* 72 distinct */
+                ot_dis[i][0] = gm_cstr(ot_strs[i]);
+                ot_dis[i][1] = gm_cstr(ot_strs[(i + 1) % OT_N]);
+                v = varr(ot_dis[i], 2);
+                break;
             }
-            if (round == 3 && i == 0) {
+            if ((round == 3 || round == 6) && i == 0) {
                 /* empty the column first so that it re-types to strings, then fills a dictionary
                 ** past its threshold */
                 for (int j = 0; j < OT_N; j++) {
@@ -287,19 +300,20 @@ static long oom_next_site(long i, long stride, long total)
 }
 
 /* Every allocation site of scenario_small is failed in t_oom_sweep; this longer scenario would
-** take minutes under valgrind that way (runs x calls), so it fails an evenly spread sample of
-** about 250 of its allocation sites, the first 50 and the last one included. */
-void t_oom_sweep_types(void **state)
+** take minutes under valgrind that way (runs x calls), so t_oom_sweep_types fails an evenly
+** spread sample of about 250 of its allocation sites, the first 50 and the last one included;
+** t_oom_sweep_lists runs its two list rounds alone and fails every site up to 400 of them
+** (compact: 108), a sample of about 400 past that (json: 4,121). */
+static void oom_sweep_rounds(fixture *f, gm_graph *g, int round0, long sample)
 {
-    FX;
     for (int i = 0; i < OT_N; i++) snprintf(ot_strs[i], sizeof ot_strs[i], "distinct-%d", i * 13);
     size_t l0 = live_now();
     long ops = 0;
     uint64_t a0 = gm_mem_stats_get().nalloc;
-    OK(g, scenario_types(f->backend, &ops));          /* count its allocations */
+    OK(g, scenario_types(f->backend, &ops, round0));  /* count its allocations */
     long total = (long)(gm_mem_stats_get().nalloc - a0);
     assert_int_equal(live_now(), l0);
-    long stride = total / 250 + 1, runs = 0;
+    long stride = sample > 0 ? total / sample + 1 : 1, runs = 0;
     gm_status rc = GM_ENOMEM;
     /* gm_mem_fail_after(i) fails allocation i + 1, so the sites are i = 0 .. total - 1 and i =
     ** total injects nothing. The step is clamped to total - 1, never past it: the last run fails
@@ -309,7 +323,7 @@ void t_oom_sweep_types(void **state)
     for (long i = 0; i < total; i = oom_next_site(i, stride, total)) {
         last = i;
         gm_mem_fail_after(i);
-        rc = scenario_types(f->backend, &ops);
+        rc = scenario_types(f->backend, &ops, round0);
         gm_mem_fail_after(-1);
         runs++;
         if (live_now() != l0) fail_msg("[%s] OOM at allocation %ld: %lld bytes leaked", f->backend, i,
@@ -320,11 +334,23 @@ void t_oom_sweep_types(void **state)
     }
     assert_int_equal(last, total - 1);
     gm_mem_fail_after(total);
-    rc = scenario_types(f->backend, &ops);
+    rc = scenario_types(f->backend, &ops, round0);
     gm_mem_fail_after(-1);
     OK(g, rc);
-    print_message("      [%s] OOM sweep (type transitions, %ld calls, %ld allocations): %ld sites failed\n",
-                  f->backend, ops, total, runs);
+    print_message("      [%s] OOM sweep (%s, %ld calls, %ld allocations): %ld sites failed\n",
+                  f->backend, round0 ? "list rounds" : "type transitions", ops, total, runs);
+}
+
+void t_oom_sweep_types(void **state)
+{
+    FX;
+    oom_sweep_rounds(f, g, 0, 250);
+}
+
+void t_oom_sweep_lists(void **state)
+{
+    FX;
+    oom_sweep_rounds(f, g, 6, 400);
 }
 
 void t_oom_sweep(void **state)

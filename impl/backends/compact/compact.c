@@ -6,8 +6,9 @@
 **     key no node ever had (a zeroed bitmap is materialised: aliased = false).
 **     Narrow ints and codes are GM_COL_INT / GM_COL_DICT_N (`packed` + `width`), still aliased;
 **     a list column is the one layout decoded into a block for the view (aliased = false).
-**   - Out-neighbours are a view into the CSR arrays (nodes = adjdst + off[n], edges = adjedge +
-**     off[n]); a dirty CSR is rebuilt in place first, without allocating.
+**   - Out-neighbours: edges = adjedge + off[n] (aliased); nodes are gathered from dst[] into the
+**     scratch the edge adds reserved (compact.h, "edges"); a dirty CSR is rebuilt in place first.
+**     Neither allocates.
 **   - Batch slots size every array once: node_add_batch (arena, offsets, bitmaps, index, columns),
 **     edge_add_batch (edge arrays, adjacency, edge columns), attr_set_batch (one typed loop, no
 **     per-value allocation for int/double/bool and dictionary hits).
@@ -25,11 +26,15 @@ static gm_status cz_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)
 {
     cp_graph *G = CP(g);
     cp_csr_ready(G);
-    const uint32_t *off = G->csroff.p;
+    const uint32_t *off = G->csroff.p, *dst = G->dst.p;
     size_t lo = off[n];
     out->len = off[n + 1] - lo;
-    out->nodes = out->len ? (const uint32_t *)G->adjdst.p + lo : cz_none;
-    out->edges = out->len ? (const uint32_t *)G->adjedge.p + lo : cz_none;
+    if (out->len == 0) { out->nodes = out->edges = cz_none; return GM_OK; }
+    const uint32_t *ae = (const uint32_t *)G->adjedge.p + lo;
+    uint32_t *s = G->scratch.p;               /* cap >= degmax >= len: reserved by the adds */
+    for (size_t i = 0; i < out->len; i++) s[i] = dst[ae[i]];
+    out->nodes = s;
+    out->edges = ae;
     return GM_OK;
 }
 
@@ -185,14 +190,16 @@ static gm_status cz_edge_add_batch(gm_graph *g, const gm_node *src, const gm_nod
     cp_graph *G = CP(g);
     *added = 0;
     *first = G->ebound;
-    gm_status rc = cp_reserve_edges(G, count, true);
+    bool bulk = cp_bulk(G, count);
+    gm_status rc = cp_reserve_edges(G, count, true, bulk ? src : NULL);
     if (rc != GM_OK)
         return gm_fail(g, rc, rc == GM_EINVAL ? "edge handle space exhausted" : "out of memory adding %zu edges", count);
     for (size_t i = 0; i < count; i++) cp_commit_edge(G, src[i], dst[i]);
     *added = count;
-    /* A bulk load: sort the CSR now, where the build pays it (compact.h, "edges"). The quarter
-    ** keeps the rebuilds amortised O(1) an edge for a caller adding many smaller batches. */
-    if (count > 0 && count >= ((size_t)G->nbound + G->ebound) / 4) cp_csr_ready(G);
+    /* A bulk load: sort the CSR now, where the build pays it (compact.h, "edges"), which also
+    ** brings degmax back to the scratch reserved for it. The quarter keeps the rebuilds
+    ** amortised O(1) an edge for a caller adding many smaller batches. */
+    if (bulk) cp_csr_ready(G);
     return GM_OK;
 }
 

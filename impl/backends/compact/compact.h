@@ -20,8 +20,17 @@
 **              instead of 4 (role / department 41.6 K -> 11.6 K). View: GM_COL_DICT_N (`packed`,
 **              `width` 1/2) or GM_COL_DICT at 4 bytes, aliased. The DICT -> STR rule is unchanged.
 **   bools      bit-packed, as before (1 bit a row + the validity bit).
-**   edges      src[] / dst[] (4 + 4 bytes an edge) and the CSR (csroff 4 a node, adjdst +
-**              adjedge 4 + 4 an edge) plus indeg[] (4 a node). The incidence lists of phase 4
+**   edges      src[] / dst[] (4 + 4 bytes an edge) and the CSR: csroff (4 a node) and adjedge
+**              (4 an edge: edge handles in CSR order), plus indeg[] (4 a node). Each target is
+**              stored once, in dst[]: out_neighbors aliases the CSR's edge handles and gathers
+**              the targets (dst[adjedge[i]], O(degree)) into `scratch`, which the edge adds
+**              reserve (a read never allocates): degmax bounds every out-degree (+1 a committed
+**              edge; a CSR rebuild sets it exact) and scratch.cap >= degmax. A bulk batch counts
+**              its sources' degrees in a temporary array (O(V + E), nbound x 4 bytes, freed at
+**              once) and reserves exactly the largest; single adds reserve degmax + 1, so a
+**              graph built one edge at a time with no read between holds up to 4 bytes an edge
+**              of scratch (never shrunk): what a second copy of the targets took before.
+**              The incidence lists of phase 4
 **              (outhead/inhead 8 a node, outnext/innext 8 an edge) are GONE; node removal uses
 **              tombstones instead: n's out-edges are killed through n's CSR segment (O(out-degree);
 **              the CSR is rebuilt first only if edges were added since the last rebuild, a CSR
@@ -33,33 +42,49 @@
 **              at once (O(V + E), amortised O(1) an edge added), so the removals after a bulk
 **              build pay O(out-degree), not a rebuild of the whole graph in the first one
 **              (issue 11: remove's per-node cost grew 4x from 10K to 100K nodes). Counts,
-**              edge_live, edge_next and degrees are exact at every moment. Bytes saved: 8 a node
-**              + 8 an edge (groggy-10k: 160,000; real-pgp-strong-2009: 2,730,352).
-**              Not done: src[]/dst[] still repeat what the CSR holds (adjdst = dst in CSR
-**              order, the source implied by the segment): 8 bytes an edge above the floor.
+**              edge_live, edge_next and degrees are exact at every moment. Bytes: adjacency
+**              (csroff + adjedge + indeg) 120,004 B + 24 B of scratch on groggy-10k, where
+**              zerocopy's (the same plus adjdst, its copy of the targets) takes 160,004;
+**              279,940 + 60 on graph-10k (479,876).
+**              Not done: src[] still repeats what the CSR segments imply (the floor's CSR
+**              has no src[]: its edge handle is the CSR position, which a mutable store with
+**              stable handles cannot use): 4 bytes an edge above the floor, plus indeg[].
 **   lists      an array value whose items are all ints, all doubles or all strings (or empty)
 **              goes to a LIST column: uint64 offsets (rows + 1) + one byte arena in row order,
 **              as STR: list<f64> rows are the items as 8-byte doubles back to back, list<int>
 **              rows the items at the column's width (1/2/4/8 bytes, cp_attr.w, widened as an
 **              integer column is, but by re-encoding the arena: O(rows + bytes) per widening),
-**              list<str> rows a uint32 count then (uint32 length, bytes) per item; an empty list
-**              is 0 bytes. Set: append in build order, O(bytes) (an overwrite shifts the rows
-**              after it, O(rows after + their bytes), as STR). A list of another item kind than
+**              list<str> rows, while the column keeps a dictionary (cp_attr.ldict: dict +
+**              didx as a DICT column's, the distinct strings in kbytes), one code per item at
+**              1/2/4 bytes by the dictionary's size (widened as list<int> items are); a set
+**              counts its misses and reserves codes, entries and bytes before it commits. When
+**              a set would leave more than half of the items distinct (past CP_DICT_SMALL
+**              entries: the DICT -> STR rule), the column is rewritten once, O(rows + bytes),
+**              to rows holding the strings: a uint32 count then (uint32 length, bytes) per
+**              item; never back. An empty list is 0 bytes in either. Set: append in build
+**              order, O(bytes) (an overwrite shifts the rows after it, O(rows after + their
+**              bytes), as STR). A list of another item kind than
 **              the column's turns the column into tagged values (VAL), once, O(rows). Get: the
 **              row is decoded into a gm_value scratch of the column (cp_attr.items), reserved by
 **              the sets for the longest list stored, so a read never allocates; the items are
 **              borrowed until the next read of that column. The column view has no tagged
 **              values to alias: it is materialised (GM_COL_VALUES, aliased = false, one block).
-**              Bytes (real-pgp-strong-2009): edge:e_id 38.1 M -> 16.1 M, edge:e_time 28.7 M ->
-**              7.3 M, node:pos 3.8 M -> 1.0 M, node:uid 7.7 M -> 4.5 M.
-**              Not done: objects are not struct
-**              columns (VAL, as phase 4); nested lists are VAL.
+**              Bytes (real-pgp-strong-2009): edge:e_id 38.1 M -> 5.3 M (16-character ids, about
+**              40 K distinct of 593 K items: 2-byte codes), edge:e_time 28.7 M -> 7.4 M,
+**              node:pos 3.8 M -> 1.0 M, node:uid 7.7 M -> 4.7 M (mostly distinct: strings).
+**              Not done: objects are not struct columns (VAL, as phase 4); nested lists are
+**              VAL; offsets are uint64 (the floor's are uint32: 4 bytes a row); a fixed-length
+**              list (pos: two doubles) still has offsets.
 **   validity   one bitmap per column, as before (rows / 8 bytes, also where nothing is absent).
 ** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule, VAL) is
 ** the columnar store's, described in backends/columnar/store.h.
 ** Measured (exact heap of the counting allocator after build, bench.py --reps 3, glibc):
-**   groggy-10k 1,088,903 (zerocopy) -> 669,383 (compact), floor 484,430 (1.38x);
-**   real-pgp-strong-2009 95,229,576 -> 40,988,504, floor 34,919,492 (1.17x).
+**   groggy-10k 1,088,903 (zerocopy) -> 629,391 (compact), floor 484,430 (1.30x);
+**   graph-10k 2,863,193 -> 1,803,957, floor 1,324,094 (1.36x);
+**   real-pgp-strong-2009 95,229,576 -> 29,051,860, floor 18,527,520 (1.57x): the floor's
+**   int32-plus-exceptions (e_time), constant columns (expire_date, rev_date), fixed-length
+**   lists without offsets (pos), uint32 list offsets and src[]-free CSR (harness/raw_floor.c)
+**   are what compact does not do yet.
 **   (e_time holds 4,029,723,038 > INT32_MAX, so its 592,752 items stay at 8 bytes.)
 ** Every mutation still reserves first and commits after (a widening is a reservation: it
 ** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
@@ -86,15 +111,20 @@ typedef struct cp_attr {
     uint8_t  lkind;       /* LIST: the items' gm_type (GM_INT, GM_DOUBLE, GM_STRING), or GM_NULL
                           ** while every stored list is empty */
     cp_buf   items;       /* LIST: gm_value scratch a read decodes one row's items into */
+    bool     ldict;       /* LIST of strings: rows are codes of w bytes (1, 2, 4) into dict, whose
+                          ** strings are in kbytes; false: rows hold the strings themselves */
+    cp_buf   kbytes;      /* LIST dictionary: the distinct strings back to back */
+    size_t   nkbytes;     /* bytes used in kbytes */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
     cp_buf  data;        /* I64/F64: 8 bytes a row; BOOL: bitmap bytes; DICT: uint32 codes;
                           ** STR: uint64 offsets, rows + 1; VAL: gm_value */
-    cp_buf  dict;        /* DICT: gm_str entries pointing into dbytes, in code order */
+    cp_buf  dict;        /* DICT: gm_str entries pointing into dbytes, in code order (LIST with
+                          ** ldict: into kbytes) */
     size_t   ndict;
     cp_buf  dbytes;      /* DICT: the distinct strings back to back; STR: the row strings */
     size_t   nbytes;      /* bytes used in dbytes */
-    gm_idx   didx;        /* DICT: string -> code */
+    gm_idx   didx;        /* DICT (and LIST with ldict): string -> code */
     size_t   hi;          /* STR: offsets[0..hi] are exact, rows >= hi are empty, offsets[hi] = nbytes */
 } cp_attr;
 
@@ -112,11 +142,12 @@ typedef struct cp_graph {
     cp_buf   src, dst;   /* uint32, ebound */
     cp_buf   indeg;      /* uint32, nbound */
     cp_buf   csroff;     /* uint32, nbound + 1 */
-    cp_buf   adjdst, adjedge;  /* uint32, >= ebound */
+    cp_buf   adjedge;    /* uint32, >= ebound: edge handles in CSR order */
+    uint32_t  degmax;     /* bound on every node's out-degree; scratch.cap >= degmax */
     bool      missing;    /* edges were added since the last rebuild (dirty too) */
     bool      dirty;      /* CSR out of date */
     cp_attrs attrs[2];   /* GM_KNODE, GM_KEDGE */
-    cp_buf   scratch;    /* columnar (phase 3) only: the out-neighbour copy, uint32 */
+    cp_buf   scratch;    /* uint32, >= degmax: out-neighbour targets gathered from dst[] */
 } cp_graph;
 
 #define CP(g) ((cp_graph *)(g))
@@ -210,13 +241,23 @@ gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud);
 
 /* ---- internals for columnar.c / zerocopy.c ---- */
 
-/* Rebuild the CSR if it is dirty: O(V + E), in place, never allocates. */
+/* Rebuild the CSR if it is dirty: O(V + E), in place, never allocates; sets degmax to the
+** largest out-degree. */
 void cp_csr_ready(cp_graph *G);
+/* Is an edge batch of `count` a bulk load, whose CSR is sorted at once (compact.h, "edges")? */
+static inline bool cp_bulk(const cp_graph *G, size_t count)
+{
+    return count > 0 && count >= ((size_t)G->nbound + G->ebound) / 4;
+}
 
 /* Reserve room for `count` more nodes (ids totalling idbytes bytes) / edges in every node (edge)
 ** array and attribute column, and in the index. exact: size to the new total once (batches). */
 gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact);
-gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact);
+/* Edges also reserve the neighbour scratch: for degmax + count entries (a bound: each edge may
+** add to one node's out-degree), or, given a bulk batch's sources (bsrc, non-NULL only when
+** cp_bulk(G, count)), for the largest out-degree after the batch, counted in a temporary
+** array of nbound entries (O(V + E), freed before returning). */
+gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact, const gm_node *bsrc);
 /* Commit one node / edge into reserved room (never fails). h = gm_idx_hash(id, len). */
 gm_node   cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h);
 /* Node n's id bytes in the arena: the key callback of the id index (ctx is the cp_graph). */

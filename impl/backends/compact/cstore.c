@@ -97,11 +97,13 @@ static void cp_attr_free_data(cp_attr *a)
     gm_mem_free(a->dict.p);
     gm_mem_free(a->dbytes.p);
     gm_mem_free(a->items.p);
+    gm_mem_free(a->kbytes.p);
     gm_idx_free(&a->didx);
-    a->data.p = a->dict.p = a->dbytes.p = a->items.p = NULL;
-    a->data.cap = a->dict.cap = a->dbytes.cap = a->items.cap = 0;
-    a->ndict = a->nbytes = a->hi = 0;
+    a->data.p = a->dict.p = a->dbytes.p = a->items.p = a->kbytes.p = NULL;
+    a->data.cap = a->dict.cap = a->dbytes.cap = a->items.cap = a->kbytes.cap = 0;
+    a->ndict = a->nbytes = a->hi = a->nkbytes = 0;
     a->lkind = 0;
+    a->ldict = false;
 }
 
 static void cp_attr_free(cp_attr *a)
@@ -126,7 +128,6 @@ void cp_close(gm_graph *g)
     gm_mem_free(G->dst.p);
     gm_mem_free(G->indeg.p);
     gm_mem_free(G->csroff.p);
-    gm_mem_free(G->adjdst.p);
     gm_mem_free(G->adjedge.p);
     gm_mem_free(G->scratch.p);
     gm_mem_free(G);
@@ -300,17 +301,40 @@ gm_status cp_node_next(gm_graph *g, gm_node *it)
 
 /* ---------------------------------------------------------------- edges and adjacency */
 
-gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact)
+/* The largest out-degree once the bulk batch bsrc[0..count) is added: the live edges' sources
+** counted with the batch's in a temporary array. Dead-target edges not yet swept are counted
+** too, so this is a bound (the rebuild that follows a bulk batch makes degmax exact). */
+static gm_status cp_bulk_degmax(const cp_graph *G, const gm_node *bsrc, size_t count, size_t *out)
+{
+    size_t nb = G->nbound;
+    uint32_t *deg = nb ? gm_mem_alloc(nb * sizeof *deg) : NULL;
+    if (nb && deg == NULL) return GM_ENOMEM;
+    if (nb) memset(deg, 0, nb * sizeof *deg);
+    const uint32_t *src = G->src.p;
+    for (size_t e = 0; e < G->ebound; e++)
+        if (src[e] != CP_DEAD) deg[src[e]]++;
+    size_t m = 0;
+    for (size_t i = 0; i < count; i++)
+        if (++deg[bsrc[i]] > m) m = deg[bsrc[i]];
+    for (size_t n = 0; n < nb; n++)
+        if (deg[n] > m) m = deg[n];
+    gm_mem_free(deg);
+    *out = m;
+    return GM_OK;
+}
+
+gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact, const gm_node *bsrc)
 {
     if (count > (size_t)UINT32_MAX - 1 - G->ebound) return GM_EINVAL;
     size_t eb = (size_t)G->ebound + count;
     CP_TRY(cp_buf_reserve(&G->src, eb, 4, exact));
     CP_TRY(cp_buf_reserve(&G->dst, eb, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->adjdst, eb, 4, exact));
     CP_TRY(cp_buf_reserve(&G->adjedge, eb, 4, exact));
     for (size_t i = 0; i < G->attrs[GM_KEDGE].n; i++)
         CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KEDGE].a[i], eb, exact));
-    return GM_OK;
+    size_t need = (size_t)G->degmax + count;
+    if (bsrc != NULL) CP_TRY(cp_bulk_degmax(G, bsrc, count, &need));
+    return cp_buf_reserve(&G->scratch, need, 4, bsrc != NULL);
 }
 
 gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
@@ -319,6 +343,7 @@ gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
     ((uint32_t *)G->src.p)[e] = s;
     ((uint32_t *)G->dst.p)[e] = d;
     ((uint32_t *)G->indeg.p)[d]++;
+    G->degmax++;                              /* s's out-degree grew by one at most */
     G->ebound++;
     G->elive++;
     G->dirty = G->missing = true;
@@ -328,7 +353,7 @@ gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
 gm_status cp_edge_add(gm_graph *g, gm_node src, gm_node dst, gm_edge *out)
 {
     cp_graph *G = CP(g);
-    gm_status rc = cp_reserve_edges(G, 1, false);
+    gm_status rc = cp_reserve_edges(G, 1, false, NULL);
     if (rc != GM_OK)
         return gm_fail(g, rc, rc == GM_EINVAL ? "edge handle space exhausted" : "out of memory adding an edge");
     *out = cp_commit_edge(G, src, dst);
@@ -373,7 +398,7 @@ void cp_csr_ready(cp_graph *G)
 {
     if (!G->dirty) return;
     size_t nb = G->nbound, eb = G->ebound;
-    uint32_t *off = G->csroff.p, *ad = G->adjdst.p, *ae = G->adjedge.p, *src = G->src.p;
+    uint32_t *off = G->csroff.p, *ae = G->adjedge.p, *src = G->src.p;
     const uint32_t *dst = G->dst.p;
     const uint8_t *alive = G->alive.p;
     G->dirty = G->missing = false;
@@ -390,13 +415,16 @@ void cp_csr_ready(cp_graph *G)
     memset(off, 0, (nb + 1) * sizeof *off);
     for (size_t e = 0; e < eb; e++)
         if (src[e] != CP_DEAD) off[src[e] + 1]++;
-    for (size_t i = 0; i < nb; i++) off[i + 1] += off[i];
+    uint32_t m = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (off[i + 1] > m) m = off[i + 1];
+        off[i + 1] += off[i];
+    }
+    G->degmax = m;                            /* exact; scratch.cap >= the old bound >= m */
     for (size_t e = eb; e-- > 0;) {
         uint32_t s = src[e];
         if (s == CP_DEAD) continue;
-        uint32_t p = --off[s + 1];
-        ad[p] = dst[e];
-        ae[p] = (uint32_t)e;
+        ae[--off[s + 1]] = (uint32_t)e;
     }
     memmove(off, off + 1, nb * sizeof *off);
     off[nb] = G->elive;
@@ -420,8 +448,10 @@ gm_status cp_in_degree(gm_graph *g, gm_node n, size_t *out)
 /* ---------------------------------------------------------------- attribute columns */
 
 /* -- list columns: a row is bytes in dbytes (offsets as STR): list<int> / list<f64> are the
-** items as int64 / double, back to back; list<str> is a uint32 count, then per item a uint32
-** length and the bytes. An empty list is 0 bytes, whatever the kind. -- */
+** items as int64 / double, back to back; list<str> is, while the column has a dictionary
+** (ldict), one code of w bytes per item into dict (the distinct strings in kbytes), else a
+** uint32 count, then per item a uint32 length and the bytes. An empty list is 0 bytes,
+** whatever the kind. -- */
 #define CP_NOKIND 0xFF
 
 /* The items' common type (GM_INT, GM_DOUBLE, GM_STRING), GM_NULL for an empty list, CP_NOKIND
@@ -491,7 +521,7 @@ static void cp_list_encode(char *p, const gm_value *v, unsigned w)
 static size_t cp_list_count(const cp_attr *a, const char *p, size_t len)
 {
     if (len == 0) return 0;
-    if (a->lkind == GM_INT) return len / a->w;
+    if (a->lkind == GM_INT || (a->lkind == GM_STRING && a->ldict)) return len / a->w;
     if (a->lkind != GM_STRING) return len / 8;
     uint32_t c;
     memcpy(&c, p, 4);
@@ -600,7 +630,10 @@ size_t cp_list_row(const cp_attr *a, size_t row, gm_value *it)
         size_t n = cp_list_count(a, p, len);
         if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) it[i] = gm_int(cp_list_iget(p + (size_t)a->w * i, a->w));
         else if (a->lkind == GM_DOUBLE) for (size_t i = 0; i < n; i++) { double x; memcpy(&x, p + 8 * i, 8); it[i] = gm_double(x); }
-        else if (n > 0) {
+        else if (a->ldict) {
+            const gm_str *d = a->dict.p;
+            for (size_t i = 0; i < n; i++) { gm_str e = d[cp_uget(p, a->w, i)]; it[i] = gm_strn(e.ptr, e.len); }
+        } else if (n > 0) {
             p += 4;
             for (size_t i = 0; i < n; i++) {
                 uint32_t l;
@@ -754,8 +787,9 @@ static bool cp_value_in(const cp_buf *b, const gm_value *v);
 static gm_status cp_list_widen(cp_attr *a, unsigned w)
 {
     unsigned ow = a->w ? a->w : 1;
+    bool codes = a->lkind == GM_STRING && a->ldict;   /* unsigned dictionary codes */
     if (w <= ow) { a->w = (uint8_t)ow; return GM_OK; }
-    if (a->lkind != GM_INT || a->nbytes == 0) { a->w = (uint8_t)w; return GM_OK; }
+    if ((a->lkind != GM_INT && !codes) || a->nbytes == 0) { a->w = (uint8_t)w; return GM_OK; }
     size_t total = a->nbytes / ow * w;
     cp_buf nb = { NULL, 0 };
     CP_TRY(cp_buf_reserve(&nb, total, 1, false));
@@ -765,7 +799,8 @@ static gm_status cp_list_widen(cp_attr *a, unsigned w)
     size_t pos = 0;
     for (size_t r = 0; r < a->hi; r++) {
         size_t n = (size_t)(off[r + 1] - off[r]) / ow;
-        for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + off[r] + i * ow, ow));
+        if (codes) for (size_t i = 0; i < n; i++) cp_uput(dst + pos, w, i, cp_uget(src + off[r], ow, i));
+        else for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + off[r] + i * ow, ow));
         off[r] = pos;
         pos += n * w;
     }
@@ -777,12 +812,135 @@ static gm_status cp_list_widen(cp_attr *a, unsigned w)
     return GM_OK;
 }
 
+/* -- list<str> dictionary: entries back to back in kbytes, in code order, as DICT's in dbytes -- */
+
+static bool cp_ldict_find(const cp_attr *a, uint64_t h, const char *s, size_t len, uint32_t *code)
+{
+    return a->ndict > 0 && gm_idx_find_h(&a->didx, h, s, len, cp_dict_key, a, code);
+}
+
+/* Room for nnew more entries of `bytes` in all; the rows' codes widen first (re-encoded). */
+static gm_status cp_ldict_reserve(cp_attr *a, size_t nnew, size_t bytes)
+{
+    CP_TRY(cp_list_widen(a, cp_uwidth(a->ndict + nnew - 1)));
+    CP_TRY(cp_buf_reserve(&a->dict, a->ndict + nnew, sizeof(gm_str), false));
+    if (a->nkbytes + bytes > a->kbytes.cap) {
+        CP_TRY(cp_buf_reserve(&a->kbytes, a->nkbytes + bytes, 1, false));
+        gm_str *d = a->dict.p;                /* the bytes moved: re-point every entry */
+        size_t pos = 0;
+        for (size_t i = 0; i < a->ndict; i++) {
+            d[i].ptr = (const char *)a->kbytes.p + pos;
+            pos += d[i].len;
+        }
+    }
+    return gm_idx_reserve(&a->didx, a->ndict + nnew, false, cp_dict_key, a);
+}
+
+static uint32_t cp_ldict_commit(cp_attr *a, uint64_t h, const char *s, size_t len)
+{
+    char *b = a->kbytes.p;
+    gm_str *d = a->dict.p;
+    if (len > 0) memcpy(b + a->nkbytes, s, len);
+    d[a->ndict].ptr = b ? b + a->nkbytes : "";
+    d[a->ndict].len = len;
+    a->nkbytes += len;
+    gm_idx_insert_h(&a->didx, h, (uint32_t)a->ndict);
+    return (uint32_t)a->ndict++;
+}
+
+/* list<str> codes -> strings in the rows (count, then length + bytes per item), the dictionary
+** dropped: O(rows + bytes), once, when more than half of the items stored are distinct (the
+** DICT -> STR rule). GM_ENOMEM: unchanged. */
+static gm_status cp_list_to_arena(cp_attr *a)
+{
+    uint64_t *off = a->data.p;
+    const char *src = a->dbytes.p;
+    const gm_str *d = a->dict.p;
+    unsigned w = a->w;
+    size_t total = 0;
+    for (size_t r = 0; r < a->hi; r++) {
+        size_t n = (size_t)(off[r + 1] - off[r]) / w;
+        if (n > 0) total += 4;
+        for (size_t i = 0; i < n; i++) total += 4 + d[cp_uget(src + off[r], w, i)].len;
+    }
+    cp_buf nb = { NULL, 0 };
+    if (total > 0) CP_TRY(cp_buf_reserve(&nb, total, 1, true));
+    char *dst = nb.p;
+    size_t pos = 0;
+    uint64_t o0 = a->hi > 0 ? off[0] : 0;
+    for (size_t r = 0; r < a->hi; r++) {
+        uint64_t o1 = off[r + 1];
+        size_t n = (size_t)(o1 - o0) / w;
+        off[r] = pos;
+        if (n > 0) {
+            uint32_t c = (uint32_t)n;
+            memcpy(dst + pos, &c, 4);
+            pos += 4;
+        }
+        for (size_t i = 0; i < n; i++) {
+            gm_str e = d[cp_uget(src + o0, w, i)];
+            uint32_t l = (uint32_t)e.len;
+            memcpy(dst + pos, &l, 4);
+            if (l > 0) memcpy(dst + pos + 4, e.ptr, l);
+            pos += 4 + l;
+        }
+        o0 = o1;
+    }
+    off[a->hi] = pos;
+    gm_mem_free(a->dbytes.p);
+    gm_mem_free(a->dict.p);
+    gm_mem_free(a->kbytes.p);
+    gm_idx_free(&a->didx);
+    a->dbytes = nb;
+    a->nbytes = pos;
+    a->dict.p = a->kbytes.p = NULL;
+    a->dict.cap = a->kbytes.cap = 0;
+    a->ndict = a->nkbytes = 0;
+    a->ldict = false;
+    a->w = 1;
+    return GM_OK;
+}
+
+/* Store list<str> v at row in a column with a dictionary: misses counted (a repeat of a new
+** string counts each time: a bound) and reserved (codes widened, entries, bytes) before
+** anything is committed. *arena: the column would then hold more than half of its items
+** distinct (the DICT -> STR rule, past CP_DICT_SMALL entries); nothing was stored. */
+static gm_status cp_list_put_codes(cp_attr *a, size_t row, const gm_value *v, bool *arena)
+{
+    size_t n = v->as.a.len, nnew = 0, bytes = 0;
+    const gm_value *it = v->as.a.items;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c;
+        if (!cp_ldict_find(a, gm_idx_hash(it[i].as.s.ptr, it[i].as.s.len), it[i].as.s.ptr, it[i].as.s.len, &c)) {
+            nnew++;
+            bytes += it[i].as.s.len;
+        }
+    }
+    size_t stored = a->nbytes / (a->w ? a->w : 1);        /* items in the rows, dead ones too */
+    *arena = a->ndict + nnew > CP_DICT_SMALL && (a->ndict + nnew) * 2 > stored + n;
+    if (*arena) return GM_OK;
+    if (nnew > 0) CP_TRY(cp_ldict_reserve(a, nnew, bytes));
+    char *dst;
+    CP_TRY(cp_slot(a, row, n * a->w, &dst));
+    for (size_t i = 0; i < n; i++) {
+        const char *p = it[i].as.s.ptr;
+        size_t len = it[i].as.s.len;
+        uint64_t h = gm_idx_hash(p, len);
+        uint32_t c;
+        if (!cp_ldict_find(a, h, p, len, &c)) c = cp_ldict_commit(a, h, p, len);
+        cp_uput(dst, a->w, i, c);
+    }
+    if (n > 0) a->lkind = GM_STRING;
+    return GM_OK;
+}
+
 /* Store list v (kind checked by the caller) at row: scratch for its items first, then bytes. */
 static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
 {
     uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
     uintptr_t x = (uintptr_t)v->as.a.items;
-    if ((a->items.p != NULL && v->as.a.len > 0 && x >= lo && x < hi) || cp_value_in(&a->dbytes, v)) {
+    if ((a->items.p != NULL && v->as.a.len > 0 && x >= lo && x < hi) || cp_value_in(&a->dbytes, v) ||
+        cp_value_in(&a->kbytes, v)) {
         gm_value c;                           /* read from this column: it moves below, copy it */
         CP_TRY(gm_value_copy(&c, v));
         gm_status rc = cp_list_put(a, row, &c);
@@ -790,6 +948,14 @@ static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
         return rc;
     }
     CP_TRY(cp_buf_reserve(&a->items, v->as.a.len, sizeof(gm_value), false));
+    bool strs = v->as.a.len > 0 && v->as.a.items[0].type == GM_STRING;
+    if (a->lkind == GM_NULL) a->ldict = strs;             /* every row empty: either layout */
+    if (strs && a->ldict) {
+        bool arena;
+        CP_TRY(cp_list_put_codes(a, row, v, &arena));
+        if (!arena) return GM_OK;
+        CP_TRY(cp_list_to_arena(a));
+    }
     if (v->as.a.len > 0 && v->as.a.items[0].type == GM_INT) {
         unsigned w = a->w ? a->w : 1;
         for (size_t i = 0; i < v->as.a.len && w < 8; i++) {
@@ -893,6 +1059,9 @@ static void cp_attr_take(cp_attr *a, cp_attr *t)
     a->hi = t->hi;
     a->lkind = t->lkind;
     a->items = t->items;
+    a->ldict = t->ldict;
+    a->kbytes = t->kbytes;
+    a->nkbytes = t->nkbytes;
 }
 
 gm_status cp_attr_retype(cp_graph *G, gm_kind k, cp_attr *a, cp_type type)
@@ -1039,7 +1208,7 @@ bool cp_batch_borrows(const cp_attr *a, const gm_value *vals, size_t count)
     if (a->type == CP_DICT || a->type == CP_STR || a->type == CP_LIST) {
         uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
         for (size_t i = 0; i < count; i++) {
-            if (cp_value_in(&a->dbytes, &vals[i])) return true;
+            if (cp_value_in(&a->dbytes, &vals[i]) || cp_value_in(&a->kbytes, &vals[i])) return true;
             uintptr_t x = (uintptr_t)vals[i].as.a.items;
             if (vals[i].type == GM_ARRAY && a->items.p != NULL && x >= lo && x < hi) return true;
         }
@@ -1081,7 +1250,7 @@ static size_t cp_attr_bytes(const cp_attr *a)
 {
     size_t n = a->namelen + 1 + a->valid.cap + a->data.cap * cp_aesz(a) +
                a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
-               a->items.cap * sizeof(gm_value);
+               a->items.cap * sizeof(gm_value) + a->kbytes.cap;
     if (a->type == CP_VAL) {
         const gm_value *v = a->data.p;
         for (size_t i = 0; i < a->data.cap; i++) n += gm_value_payload_bytes(&v[i]);
@@ -1097,7 +1266,7 @@ gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
     fn(ud, "index", gm_idx_bytes(&G->index));
     fn(ud, "nodes", G->alive.cap);
     fn(ud, "edges", (G->src.cap + G->dst.cap) * 4);
-    fn(ud, "adjacency", (G->csroff.cap + G->adjdst.cap + G->adjedge.cap + G->indeg.cap) * 4);
+    fn(ud, "adjacency", (G->csroff.cap + G->adjedge.cap + G->indeg.cap) * 4);
     fn(ud, "scratch", G->scratch.cap * 4);
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < G->attrs[k].n; i++) {
