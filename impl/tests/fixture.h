@@ -147,6 +147,7 @@ void t_nodes_readd_growth(void **state);
 void t_compact_narrow(void **state);
 void t_compact_lists(void **state);
 void t_compact_list_dict(void **state);
+void t_compact_list_uint32(void **state);
 void t_nodes_iteration(void **state);
 void t_nodes_removed_handle(void **state);
 void t_edges_basic(void **state);

@@ -50,10 +50,12 @@
 **              has no src[]: its edge handle is the CSR position, which a mutable store with
 **              stable handles cannot use): 4 bytes an edge above the floor, plus indeg[].
 **   lists      an array value whose items are all ints, all doubles or all strings (or empty)
-**              goes to a LIST column: uint64 offsets (rows + 1) + one byte arena in row order,
-**              as STR: list<f64> rows are the items as 8-byte doubles back to back, list<int>
-**              rows the items at the column's width (1/2/4/8 bytes, cp_attr.w, widened as an
-**              integer column is, but by re-encoding the arena: O(rows + bytes) per widening),
+**              goes to a LIST column: uint32 offsets (rows + 1; a set that would take one
+**              column's bytes past 4 GiB is GM_ENOMEM) + one byte arena in row order, as STR:
+**              list<f64> rows are the items as 8-byte doubles back to back, list<int> rows the
+**              items at the column's width (1/2/4/8 bytes, cp_attr.w, widened as an integer
+**              column is, but by re-encoding the arena: O(rows + bytes) per widening; while no
+**              item has been negative, items up to 2^32 - 1 take 4 bytes as uint32, luns),
 **              list<str> rows, while the column keeps a dictionary (cp_attr.ldict: dict +
 **              didx as a DICT column's, the distinct strings in kbytes), one code per item at
 **              1/2/4 bytes by the dictionary's size (widened as list<int> items are); a set
@@ -69,22 +71,24 @@
 **              the sets for the longest list stored, so a read never allocates; the items are
 **              borrowed until the next read of that column. The column view has no tagged
 **              values to alias: it is materialised (GM_COL_VALUES, aliased = false, one block).
-**              Bytes (real-pgp-strong-2009): edge:e_id 38.1 M -> 5.3 M (16-character ids, about
-**              40 K distinct of 593 K items: 2-byte codes), edge:e_time 28.7 M -> 7.4 M,
-**              node:pos 3.8 M -> 1.0 M, node:uid 7.7 M -> 4.7 M (mostly distinct: strings).
+**              Bytes (real-pgp-strong-2009, zerocopy -> compact): edge:e_id 38.1 M -> 4.0 M
+**              (16-character ids, about 40 K distinct of 593 K items: 2-byte codes),
+**              edge:e_time 28.7 M -> 3.7 M (uint32), node:pos 3.8 M -> 0.8 M, node:uid
+**              7.7 M -> 4.5 M (mostly distinct: strings in the rows).
 **              Not done: objects are not struct columns (VAL, as phase 4); nested lists are
-**              VAL; offsets are uint64 (the floor's are uint32: 4 bytes a row); a fixed-length
-**              list (pos: two doubles) still has offsets.
+**              VAL; a fixed-length list (pos: two doubles) still has offsets; the list
+**              dictionary keeps a 16-byte gm_str an entry where uint32 offsets would do.
 **   validity   one bitmap per column, as before (rows / 8 bytes, also where nothing is absent).
 ** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule, VAL) is
 ** the columnar store's, described in backends/columnar/store.h.
 ** Measured (exact heap of the counting allocator after build, bench.py --reps 3, glibc):
 **   groggy-10k 1,088,903 (zerocopy) -> 629,391 (compact), floor 484,430 (1.30x);
 **   graph-10k 2,863,193 -> 1,803,957, floor 1,324,094 (1.36x);
-**   real-pgp-strong-2009 95,229,576 -> 29,051,860, floor 18,527,520 (1.57x): the floor's
-**   int32-plus-exceptions (e_time), constant columns (expire_date, rev_date), fixed-length
-**   lists without offsets (pos), uint32 list offsets and src[]-free CSR (harness/raw_floor.c)
-**   are what compact does not do yet.
+**   real-pgp-strong-2009 95,229,576 -> 23,765,266, floor 18,527,520 (1.28x): the floor's
+**   constant columns (expire_date, rev_date: 646 K here), fixed-length lists without offsets
+**   (pos), validity bitmaps only where something is absent, a src[]-free CSR and uint32
+**   dictionary offsets (harness/raw_floor.c) are what compact does not do. A constant column
+**   would have no array for a view to alias (the views here never allocate).
 **   (e_time holds 4,029,723,038 > INT32_MAX, so its 592,752 items stay at 8 bytes.)
 ** Every mutation still reserves first and commits after (a widening is a reservation: it
 ** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
@@ -114,6 +118,8 @@ typedef struct cp_attr {
     bool     ldict;       /* LIST of strings: rows are codes of w bytes (1, 2, 4) into dict, whose
                           ** strings are in kbytes; false: rows hold the strings themselves */
     cp_buf   kbytes;      /* LIST dictionary: the distinct strings back to back */
+    bool     luns;        /* LIST of ints at w = 4: the items are uint32 (no item negative) */
+    bool     lneg;        /* LIST of ints: some item stored was negative (sticky) */
     size_t   nkbytes;     /* bytes used in kbytes */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */

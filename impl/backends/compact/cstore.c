@@ -49,7 +49,8 @@ static size_t cp_esz(cp_type t, unsigned w)
 {
     switch (t) {
     case CP_I64: case CP_DICT: return w ? w : 1;
-    case CP_F64: case CP_STR: case CP_LIST: return 8;
+    case CP_F64: case CP_STR: return 8;
+    case CP_LIST: return 4;                   /* uint32 offsets: a list column holds < 4 GiB */
     case CP_BOOL: return 1;
     case CP_VAL: return sizeof(gm_value);
     case CP_EMPTY: break;
@@ -103,7 +104,7 @@ static void cp_attr_free_data(cp_attr *a)
     a->data.cap = a->dict.cap = a->dbytes.cap = a->items.cap = a->kbytes.cap = 0;
     a->ndict = a->nbytes = a->hi = a->nkbytes = 0;
     a->lkind = 0;
-    a->ldict = false;
+    a->ldict = a->luns = a->lneg = false;
 }
 
 static void cp_attr_free(cp_attr *a)
@@ -479,18 +480,21 @@ static size_t cp_list_bytes(const gm_value *v, unsigned w)
     return b;
 }
 
+/* The low w bytes of x: the same bits for a signed and an unsigned item. */
 static void cp_list_iput(char *p, unsigned w, int64_t x)
 {
-    if (w == 1) { int8_t y = (int8_t)x; memcpy(p, &y, 1); }
-    else if (w == 2) { int16_t y = (int16_t)x; memcpy(p, &y, 2); }
-    else if (w == 4) { int32_t y = (int32_t)x; memcpy(p, &y, 4); }
+    if (w == 1) { uint8_t y = (uint8_t)x; memcpy(p, &y, 1); }
+    else if (w == 2) { uint16_t y = (uint16_t)x; memcpy(p, &y, 2); }
+    else if (w == 4) { uint32_t y = (uint32_t)x; memcpy(p, &y, 4); }
     else memcpy(p, &x, 8);
 }
 
-static int64_t cp_list_iget(const char *p, unsigned w)
+/* uns: the 4-byte items are uint32 (cp_attr.luns). */
+static int64_t cp_list_iget(const char *p, unsigned w, bool uns)
 {
     if (w == 1) { int8_t y; memcpy(&y, p, 1); return y; }
     if (w == 2) { int16_t y; memcpy(&y, p, 2); return y; }
+    if (w == 4 && uns) { uint32_t y; memcpy(&y, p, 4); return y; }
     if (w == 4) { int32_t y; memcpy(&y, p, 4); return y; }
     int64_t y;
     memcpy(&y, p, 8);
@@ -622,13 +626,13 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
 size_t cp_list_row(const cp_attr *a, size_t row, gm_value *it)
 {
     {
-        const uint64_t *off = a->data.p;
+        const uint32_t *off = a->data.p;
         const char *b = a->dbytes.p ? (const char *)a->dbytes.p : "";
         const char *p = b;
         size_t len = 0;
         if (row < a->hi) { p = b + off[row]; len = (size_t)(off[row + 1] - off[row]); }
         size_t n = cp_list_count(a, p, len);
-        if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) it[i] = gm_int(cp_list_iget(p + (size_t)a->w * i, a->w));
+        if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) it[i] = gm_int(cp_list_iget(p + (size_t)a->w * i, a->w, a->luns));
         else if (a->lkind == GM_DOUBLE) for (size_t i = 0; i < n; i++) { double x; memcpy(&x, p + 8 * i, 8); it[i] = gm_double(x); }
         else if (a->ldict) {
             const gm_str *d = a->dict.p;
@@ -755,24 +759,25 @@ static gm_status cp_dict_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
 ** where they go in *dst. GM_ENOMEM leaves the column unchanged. */
 static gm_status cp_slot(cp_attr *a, size_t row, size_t len, char **dst)
 {
-    uint64_t *off = a->data.p;
+    uint32_t *off = a->data.p;
+    size_t old = row < a->hi ? (size_t)(off[row + 1] - off[row]) : 0;
+    if (a->nbytes - old > UINT32_MAX - len) return GM_ENOMEM;   /* uint32 offsets */
     if (row >= a->hi) {
         CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len, 1, false));
         off = a->data.p;
-        for (size_t i = a->hi + 1; i <= row; i++) off[i] = a->nbytes;
+        for (size_t i = a->hi + 1; i <= row; i++) off[i] = (uint32_t)a->nbytes;
         *dst = a->dbytes.p ? (char *)a->dbytes.p + a->nbytes : NULL;   /* NULL: len is 0 */
         a->nbytes += len;
-        off[row + 1] = a->nbytes;
+        off[row + 1] = (uint32_t)a->nbytes;
         a->hi = row + 1;
         return GM_OK;
     }
-    size_t old = (size_t)(off[row + 1] - off[row]);
     if (len > old) CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len - old, 1, false));
     char *b = a->dbytes.p;
     size_t tail = a->nbytes - (size_t)off[row + 1];
     if (len != old) {
         if (tail > 0) memmove(b + off[row] + len, b + off[row + 1], tail);
-        uint64_t delta = (uint64_t)len - (uint64_t)old;
+        uint32_t delta = (uint32_t)len - (uint32_t)old;   /* modular: shrinking too */
         for (size_t i = row + 1; i <= a->hi; i++) off[i] += delta;
         a->nbytes = a->nbytes + len - old;
     }
@@ -784,32 +789,56 @@ static bool cp_value_in(const cp_buf *b, const gm_value *v);
 
 /* list<int>: re-encode every row at w bytes an item into a new arena (offsets rewritten in
 ** place): O(rows + bytes), once per widening, at most 3 per column. GM_ENOMEM: unchanged. */
-static gm_status cp_list_widen(cp_attr *a, unsigned w)
+static gm_status cp_list_widen(cp_attr *a, unsigned w, bool uns)
 {
     unsigned ow = a->w ? a->w : 1;
+    bool ouns = a->luns;
     bool codes = a->lkind == GM_STRING && a->ldict;   /* unsigned dictionary codes */
-    if (w <= ow) { a->w = (uint8_t)ow; return GM_OK; }
-    if ((a->lkind != GM_INT && !codes) || a->nbytes == 0) { a->w = (uint8_t)w; return GM_OK; }
+    if (w <= ow) {                            /* never narrower; int32 -> uint32 keeps the bytes
+                                              ** (cp_list_need: no item is negative then) */
+        a->w = (uint8_t)ow;
+        if (w == ow && uns) a->luns = true;
+        return GM_OK;
+    }
+    if ((a->lkind != GM_INT && !codes) || a->nbytes == 0) { a->w = (uint8_t)w; a->luns = uns; return GM_OK; }
     size_t total = a->nbytes / ow * w;
+    if (total > UINT32_MAX) return GM_ENOMEM;                   /* uint32 offsets */
     cp_buf nb = { NULL, 0 };
     CP_TRY(cp_buf_reserve(&nb, total, 1, false));
-    uint64_t *off = a->data.p;
+    uint32_t *off = a->data.p;
     const char *src = a->dbytes.p;
     char *dst = nb.p;
     size_t pos = 0;
     for (size_t r = 0; r < a->hi; r++) {
         size_t n = (size_t)(off[r + 1] - off[r]) / ow;
         if (codes) for (size_t i = 0; i < n; i++) cp_uput(dst + pos, w, i, cp_uget(src + off[r], ow, i));
-        else for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + off[r] + i * ow, ow));
-        off[r] = pos;
+        else for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + off[r] + i * ow, ow, ouns));
+        off[r] = (uint32_t)pos;
         pos += n * w;
     }
-    off[a->hi] = pos;
+    off[a->hi] = (uint32_t)pos;
     gm_mem_free(a->dbytes.p);
     a->dbytes = nb;
     a->nbytes = pos;
     a->w = (uint8_t)w;
+    a->luns = uns;
     return GM_OK;
+}
+
+/* The narrowest item layout holding x as well as what (*w, *uns) holds: signed 1/2/4/8 bytes,
+** or uint32 (4 bytes) while no item is negative (*neg, sticky): pgp's e_time, Unix times up to
+** 4,029,723,038, takes 4 bytes an item instead of 8. */
+static void cp_list_need(unsigned *w, bool *uns, bool *neg, int64_t x)
+{
+    if (x < 0) *neg = true;
+    if (*uns) {
+        if (x < 0 || x > (int64_t)UINT32_MAX) { *w = 8; *uns = false; }
+        return;
+    }
+    unsigned sw = cp_iwidth(x);
+    if (sw <= *w) return;
+    if (*w <= 4 && !*neg && x > INT32_MAX && x <= (int64_t)UINT32_MAX) { *w = 4; *uns = true; return; }
+    *w = sw;
 }
 
 /* -- list<str> dictionary: entries back to back in kbytes, in code order, as DICT's in dbytes -- */
@@ -822,7 +851,7 @@ static bool cp_ldict_find(const cp_attr *a, uint64_t h, const char *s, size_t le
 /* Room for nnew more entries of `bytes` in all; the rows' codes widen first (re-encoded). */
 static gm_status cp_ldict_reserve(cp_attr *a, size_t nnew, size_t bytes)
 {
-    CP_TRY(cp_list_widen(a, cp_uwidth(a->ndict + nnew - 1)));
+    CP_TRY(cp_list_widen(a, cp_uwidth(a->ndict + nnew - 1), false));
     CP_TRY(cp_buf_reserve(&a->dict, a->ndict + nnew, sizeof(gm_str), false));
     if (a->nkbytes + bytes > a->kbytes.cap) {
         CP_TRY(cp_buf_reserve(&a->kbytes, a->nkbytes + bytes, 1, false));
@@ -853,7 +882,7 @@ static uint32_t cp_ldict_commit(cp_attr *a, uint64_t h, const char *s, size_t le
 ** DICT -> STR rule). GM_ENOMEM: unchanged. */
 static gm_status cp_list_to_arena(cp_attr *a)
 {
-    uint64_t *off = a->data.p;
+    uint32_t *off = a->data.p;
     const char *src = a->dbytes.p;
     const gm_str *d = a->dict.p;
     unsigned w = a->w;
@@ -863,15 +892,16 @@ static gm_status cp_list_to_arena(cp_attr *a)
         if (n > 0) total += 4;
         for (size_t i = 0; i < n; i++) total += 4 + d[cp_uget(src + off[r], w, i)].len;
     }
+    if (total > UINT32_MAX) return GM_ENOMEM;                   /* uint32 offsets */
     cp_buf nb = { NULL, 0 };
     if (total > 0) CP_TRY(cp_buf_reserve(&nb, total, 1, true));
     char *dst = nb.p;
     size_t pos = 0;
-    uint64_t o0 = a->hi > 0 ? off[0] : 0;
+    uint32_t o0 = a->hi > 0 ? off[0] : 0;
     for (size_t r = 0; r < a->hi; r++) {
-        uint64_t o1 = off[r + 1];
+        uint32_t o1 = off[r + 1];
         size_t n = (size_t)(o1 - o0) / w;
-        off[r] = pos;
+        off[r] = (uint32_t)pos;
         if (n > 0) {
             uint32_t c = (uint32_t)n;
             memcpy(dst + pos, &c, 4);
@@ -886,7 +916,7 @@ static gm_status cp_list_to_arena(cp_attr *a)
         }
         o0 = o1;
     }
-    off[a->hi] = pos;
+    off[a->hi] = (uint32_t)pos;
     gm_mem_free(a->dbytes.p);
     gm_mem_free(a->dict.p);
     gm_mem_free(a->kbytes.p);
@@ -956,17 +986,17 @@ static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
         if (!arena) return GM_OK;
         CP_TRY(cp_list_to_arena(a));
     }
+    bool neg = a->lneg;
     if (v->as.a.len > 0 && v->as.a.items[0].type == GM_INT) {
         unsigned w = a->w ? a->w : 1;
-        for (size_t i = 0; i < v->as.a.len && w < 8; i++) {
-            unsigned x = cp_iwidth(v->as.a.items[i].as.i);
-            if (x > w) w = x;
-        }
-        CP_TRY(cp_list_widen(a, w));
+        bool uns = a->luns;
+        for (size_t i = 0; i < v->as.a.len && w < 8; i++) cp_list_need(&w, &uns, &neg, v->as.a.items[i].as.i);
+        CP_TRY(cp_list_widen(a, w, uns));
     }
     char *dst;
     CP_TRY(cp_slot(a, row, cp_list_bytes(v, a->w), &dst));
     cp_list_encode(dst, v, a->w);
+    a->lneg = neg;
     if (v->as.a.len > 0) a->lkind = (uint8_t)v->as.a.items[0].type;
     return GM_OK;
 }
@@ -1008,9 +1038,14 @@ gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
 
 void cp_str_finalize(cp_attr *a, size_t rows)
 {
-    uint64_t *off = a->data.p;
     if ((a->type != CP_STR && a->type != CP_LIST) || a->hi >= rows) return;
-    for (size_t i = a->hi + 1; i <= rows; i++) off[i] = a->nbytes;
+    if (a->type == CP_LIST) {                 /* uint32 offsets (cp_slot keeps nbytes below 4 GiB) */
+        uint32_t *o = a->data.p;
+        for (size_t i = a->hi + 1; i <= rows; i++) o[i] = (uint32_t)a->nbytes;
+    } else {
+        uint64_t *o = a->data.p;
+        for (size_t i = a->hi + 1; i <= rows; i++) o[i] = a->nbytes;
+    }
     a->hi = rows;
 }
 
@@ -1060,6 +1095,8 @@ static void cp_attr_take(cp_attr *a, cp_attr *t)
     a->lkind = t->lkind;
     a->items = t->items;
     a->ldict = t->ldict;
+    a->luns = t->luns;
+    a->lneg = t->lneg;
     a->kbytes = t->kbytes;
     a->nkbytes = t->nkbytes;
 }
