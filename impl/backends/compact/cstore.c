@@ -657,33 +657,46 @@ static gm_str cp_dict_key(const void *ctx, uint32_t code)
     return ((const gm_str *)((const cp_attr *)ctx)->dict.p)[code];
 }
 
-static gm_status cp_dict_reserve(cp_attr *a, size_t nnew, size_t bytes, bool exact)
+/* Room for nnew more entries of `bytes` in all, their strings in sb (used bytes so far): a
+** DICT column's in dbytes, a list dictionary's in kbytes. The caller widens the codes first. */
+static gm_status cp_dent_reserve(cp_attr *a, cp_buf *sb, size_t used, size_t nnew, size_t bytes, bool exact)
 {
-    if (a->ndict + nnew > 0) CP_TRY(cp_widen(a, cp_uwidth(a->ndict + nnew - 1)));   /* codes grow */
     CP_TRY(cp_buf_reserve(&a->dict, a->ndict + nnew, sizeof(gm_str), exact));
-    if (a->nbytes + bytes > a->dbytes.cap) {
-        CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + bytes, 1, exact));
+    if (used + bytes > sb->cap) {
+        CP_TRY(cp_buf_reserve(sb, used + bytes, 1, exact));
         /* the bytes moved: re-point every entry (they are contiguous in code order) */
         gm_str *d = a->dict.p;
         size_t pos = 0;
         for (size_t i = 0; i < a->ndict; i++) {
-            d[i].ptr = (const char *)a->dbytes.p + pos;
+            d[i].ptr = (const char *)sb->p + pos;
             pos += d[i].len;
         }
     }
     return gm_idx_reserve(&a->didx, a->ndict + nnew, exact, cp_dict_key, a);
 }
 
-static uint32_t cp_dict_commit(cp_attr *a, uint64_t h, const char *s, size_t len)
+/* Append entry (s, len) with hash h into reserved room; its code. */
+static uint32_t cp_dent_commit(cp_attr *a, cp_buf *sb, size_t *used, uint64_t h, const char *s, size_t len)
 {
-    char *b = a->dbytes.p;
+    char *b = sb->p;
     gm_str *d = a->dict.p;
-    if (len > 0) memcpy(b + a->nbytes, s, len);
-    d[a->ndict].ptr = b ? b + a->nbytes : "";
+    if (len > 0) memcpy(b + *used, s, len);
+    d[a->ndict].ptr = b ? b + *used : "";
     d[a->ndict].len = len;
-    a->nbytes += len;
+    *used += len;
     gm_idx_insert_h(&a->didx, h, (uint32_t)a->ndict);
     return (uint32_t)a->ndict++;
+}
+
+static gm_status cp_dict_reserve(cp_attr *a, size_t nnew, size_t bytes, bool exact)
+{
+    if (a->ndict + nnew > 0) CP_TRY(cp_widen(a, cp_uwidth(a->ndict + nnew - 1)));   /* codes grow */
+    return cp_dent_reserve(a, &a->dbytes, a->nbytes, nnew, bytes, exact);
+}
+
+static uint32_t cp_dict_commit(cp_attr *a, uint64_t h, const char *s, size_t len)
+{
+    return cp_dent_commit(a, &a->dbytes, &a->nbytes, h, s, len);
 }
 
 /* Rebuild DICT column a as STR, optionally with (s, len) at `row` (CP_NOROW: none). */
@@ -841,7 +854,8 @@ static void cp_list_need(unsigned *w, bool *uns, bool *neg, int64_t x)
     *w = sw;
 }
 
-/* -- list<str> dictionary: entries back to back in kbytes, in code order, as DICT's in dbytes -- */
+/* -- list<str> dictionary: entries back to back in kbytes, in code order (cp_dent_*, as a DICT
+** column's in dbytes) -- */
 
 static bool cp_ldict_find(const cp_attr *a, uint64_t h, const char *s, size_t len, uint32_t *code)
 {
@@ -852,29 +866,12 @@ static bool cp_ldict_find(const cp_attr *a, uint64_t h, const char *s, size_t le
 static gm_status cp_ldict_reserve(cp_attr *a, size_t nnew, size_t bytes)
 {
     CP_TRY(cp_list_widen(a, cp_uwidth(a->ndict + nnew - 1), false));
-    CP_TRY(cp_buf_reserve(&a->dict, a->ndict + nnew, sizeof(gm_str), false));
-    if (a->nkbytes + bytes > a->kbytes.cap) {
-        CP_TRY(cp_buf_reserve(&a->kbytes, a->nkbytes + bytes, 1, false));
-        gm_str *d = a->dict.p;                /* the bytes moved: re-point every entry */
-        size_t pos = 0;
-        for (size_t i = 0; i < a->ndict; i++) {
-            d[i].ptr = (const char *)a->kbytes.p + pos;
-            pos += d[i].len;
-        }
-    }
-    return gm_idx_reserve(&a->didx, a->ndict + nnew, false, cp_dict_key, a);
+    return cp_dent_reserve(a, &a->kbytes, a->nkbytes, nnew, bytes, false);
 }
 
 static uint32_t cp_ldict_commit(cp_attr *a, uint64_t h, const char *s, size_t len)
 {
-    char *b = a->kbytes.p;
-    gm_str *d = a->dict.p;
-    if (len > 0) memcpy(b + a->nkbytes, s, len);
-    d[a->ndict].ptr = b ? b + a->nkbytes : "";
-    d[a->ndict].len = len;
-    a->nkbytes += len;
-    gm_idx_insert_h(&a->didx, h, (uint32_t)a->ndict);
-    return (uint32_t)a->ndict++;
+    return cp_dent_commit(a, &a->kbytes, &a->nkbytes, h, s, len);
 }
 
 /* list<str> codes -> strings in the rows (count, then length + bytes per item), the dictionary
