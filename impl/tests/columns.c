@@ -647,6 +647,19 @@ void t_compact_narrow(void **state)
     gm_list_free(&out);
 }
 
+/* Every row of `key` reads back as model[i], and its column view checks out. */
+static void rows_expect(gm_graph *g, const char *key, const gm_node *hs, const gm_value *model,
+                        size_t n, int line)
+{
+    fail_line = line;
+    for (size_t i = 0; i < n; i++) {
+        gm_value v;
+        OK(g, gm_node_get(g, hs[i], key, &v));
+        ASSERT_VEQ(&v, &model[i]);
+    }
+    check_column(g, key, line);
+}
+
 /* Every backend; on compact: arrays whose items share a type live in list columns (offsets + bytes); reads
 ** decode them, overwrites shift, a list of another kind turns the column into tagged values, a
 ** value read from the column can be set back into it (single and batch), views copy. */
@@ -689,11 +702,7 @@ void t_compact_lists(void **state)
     gm_value vv[2] = { v, v };
     OK(g, gm_node_set_batch(g, "ls", two, vv, 2));
     model[10] = model[11] = model[3];
-    for (int i = 0; i < N; i++) {
-        OK(g, gm_node_get(g, hs[i], "ls", &v));
-        ASSERT_VEQ(&v, &model[i]);
-    }
-    CHECK_COLUMN(g, "ls");
+    rows_expect(g, "ls", hs, model, N, __LINE__);
     gm_list out = { 0 };
     gm_pred p = { "ls", GM_NE, gm_int(1) };
     OK(g, gm_filter(g, &p, 1, &out));
@@ -796,16 +805,6 @@ static void col_usage_cb(void *ud, const char *component, size_t bytes)
     if (strcmp(component, u->name) == 0) u->bytes = bytes;
 }
 
-static void lists_expect(gm_graph *g, const gm_node *hs, const gm_value *model, size_t n, int line)
-{
-    fail_line = line;
-    for (size_t i = 0; i < n; i++) {
-        gm_value v;
-        OK(g, gm_node_get(g, hs[i], "ld", &v));
-        ASSERT_VEQ(&v, &model[i]);
-    }
-    check_column(g, "ld", line);
-}
 
 void t_compact_list_dict(void **state)
 {
@@ -826,7 +825,7 @@ void t_compact_list_dict(void **state)
         model[i] = varr(items[i], n);
         OK(g, gm_node_set(g, hs[i], "ld", &model[i]));
     }
-    lists_expect(g, hs, model, N, __LINE__);
+    rows_expect(g, "ld", hs, model, N, __LINE__);
     if (strcmp(f->backend, "compact") == 0) {
         col_usage u = { "node:ld", 0 };
         OK(g, gm_memory_usage(g, col_usage_cb, &u));
@@ -845,7 +844,7 @@ void t_compact_list_dict(void **state)
     gm_value vv[2] = { v, v };
     OK(g, gm_node_set_batch(g, "ld", two, vv, 2));
     model[2] = model[3] = model[4];
-    lists_expect(g, hs, model, N, __LINE__);
+    rows_expect(g, "ld", hs, model, N, __LINE__);
     /* 300 more distinct strings in long rows: still under half the items (2-byte codes) */
     for (int i = 0; i < 60; i++) {
         for (size_t j = 0; j < 5; j++) {
@@ -855,12 +854,12 @@ void t_compact_list_dict(void **state)
         model[i] = varr(items[i], 5);
         OK(g, gm_node_set(g, hs[i], "ld", &model[i]));
     }
-    lists_expect(g, hs, model, N, __LINE__);
+    rows_expect(g, "ld", hs, model, N, __LINE__);
     /* a value borrowed from the column, its strings now past code 256 */
     OK(g, gm_node_get(g, hs[59], "ld", &v));
     OK(g, gm_node_set(g, hs[399], "ld", &v));
     model[399] = model[59];
-    lists_expect(g, hs, model, N, __LINE__);
+    rows_expect(g, "ld", hs, model, N, __LINE__);
     /* mostly distinct from here: compact turns to strings in the rows; nothing is lost */
     for (int i = 60; i < N; i++) {
         size_t n = (size_t)(i % K);
@@ -871,7 +870,7 @@ void t_compact_list_dict(void **state)
         model[i] = varr(items[i], n);
         OK(g, gm_node_set(g, hs[i], "ld", &model[i]));
     }
-    lists_expect(g, hs, model, N, __LINE__);
+    rows_expect(g, "ld", hs, model, N, __LINE__);
     OK(g, gm_node_get(g, hs[61], "ld", &v));
     OK(g, gm_node_set(g, hs[0], "ld", &v));
     model[0] = model[61];
@@ -880,7 +879,7 @@ void t_compact_list_dict(void **state)
     EXPECT(g, gm_node_get(g, hs[7], "ld", &none), GM_ABSENT);
     model[7] = model[6];
     OK(g, gm_node_set(g, hs[7], "ld", &model[7]));
-    lists_expect(g, hs, model, N, __LINE__);
+    rows_expect(g, "ld", hs, model, N, __LINE__);
 }
 
 /* Every backend: list<int> items past INT32_MAX but below 2^32 with nothing negative (Unix
@@ -888,17 +887,6 @@ void t_compact_list_dict(void **state)
 ** item then takes the column to 8 bytes, and an int32 column meeting 3e9 with no negative
 ** item turns uint32 in place. Every row reads back as the model after each step.
 ** compact only: the uint32 column takes about 4 bytes an item, not 8. */
-static void ilists_expect(gm_graph *g, const char *key, const gm_node *hs, const gm_value *model,
-                          size_t n, int line)
-{
-    fail_line = line;
-    for (size_t i = 0; i < n; i++) {
-        gm_value v;
-        OK(g, gm_node_get(g, hs[i], key, &v));
-        ASSERT_VEQ(&v, &model[i]);
-    }
-    check_column(g, key, line);
-}
 
 void t_compact_list_uint32(void **state)
 {
@@ -917,16 +905,16 @@ void t_compact_list_uint32(void **state)
         model2[i] = varr(items2[i], 1);
         OK(g, gm_node_set(g, hs[i], "t2", &model2[i]));
     }
-    ilists_expect(g, "t", hs, model, N, __LINE__);
+    rows_expect(g, "t", hs, model, N, __LINE__);
     for (int i = 0; i < N; i++) {                                   /* Unix times past 2^31 */
         items[i][0] = gm_int(4029723038LL - i);
         items[i][1] = gm_int(i);
         items[i][2] = gm_int((int64_t)UINT32_MAX);
         model[i] = varr(items[i], 3);
         OK(g, gm_node_set(g, hs[i], "t", &model[i]));
-        if (i == 0) ilists_expect(g, "t", hs, model, N, __LINE__);
+        if (i == 0) rows_expect(g, "t", hs, model, N, __LINE__);
     }
-    ilists_expect(g, "t", hs, model, N, __LINE__);
+    rows_expect(g, "t", hs, model, N, __LINE__);
     if (strcmp(f->backend, "compact") == 0) {
         col_usage u = { "node:t", 0 };
         OK(g, gm_memory_usage(g, col_usage_cb, &u));
@@ -936,15 +924,15 @@ void t_compact_list_uint32(void **state)
     /* int32 -> uint32 in place: nothing negative */
     items2[7][0] = gm_int(3000000000LL);
     OK(g, gm_node_set(g, hs[7], "t2", &model2[7]));
-    ilists_expect(g, "t2", hs, model2, N, __LINE__);
+    rows_expect(g, "t2", hs, model2, N, __LINE__);
     /* a negative item: 8 bytes, every value kept; then 2^32 itself */
     items[5][1] = gm_int(-1);
     OK(g, gm_node_set(g, hs[5], "t", &model[5]));
-    ilists_expect(g, "t", hs, model, N, __LINE__);
+    rows_expect(g, "t", hs, model, N, __LINE__);
     items2[9][0] = gm_int(4294967296LL);
     OK(g, gm_node_set(g, hs[9], "t2", &model2[9]));
-    ilists_expect(g, "t2", hs, model2, N, __LINE__);
+    rows_expect(g, "t2", hs, model2, N, __LINE__);
     items2[10][0] = gm_int(-2);
     OK(g, gm_node_set(g, hs[10], "t2", &model2[10]));
-    ilists_expect(g, "t2", hs, model2, N, __LINE__);
+    rows_expect(g, "t2", hs, model2, N, __LINE__);
 }
