@@ -25,6 +25,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_compact_lists),
     T(t_compact_list_dict),
     T(t_compact_list_uint32),
+    T(t_typed_nulls),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),

@@ -38,6 +38,41 @@ static gm_status cz_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)
     return GM_OK;
 }
 
+/* A column with nothing to alias as tagged values (a list column, or a typed column holding
+** nulls): one block of rows values + every list row's items, decoded (strings point into the
+** store), aliased = false, freed by gm_column_release. O(rows + items). */
+static gm_status cz_column_decode(gm_graph *g, cp_attr *a, const char *key, gm_column *out)
+{
+    size_t rows = out->len, items = 0;
+    const uint8_t *valid = a->valid.p;
+    gm_value v;
+    if (a->type == CP_STR) cp_str_finalize(a, rows);
+    if (a->type == CP_LIST)
+        for (size_t r = 0; r < rows; r++)
+            if (cp_bit(valid, r) && !cp_is_null(a, r)) { cp_row_value(a, r, &v); items += v.as.a.len; }
+    gm_value *blk = gm_mem_alloc((rows + items) * sizeof *blk);
+    if (blk == NULL) {
+        memset(out, 0, sizeof *out);
+        return gm_fail(g, GM_ENOMEM, "out of memory decoding column '%s'", key);
+    }
+    gm_value *it = blk + rows;
+    for (size_t r = 0; r < rows; r++) {
+        blk[r] = gm_null();
+        if (!cp_bit(valid, r) || cp_is_null(a, r)) continue;
+        if (a->type != CP_LIST) { cp_row_value(a, r, &blk[r]); continue; }
+        size_t n = cp_list_row(a, r, it);
+        blk[r].type = GM_ARRAY;
+        blk[r].as.a.items = n > 0 ? it : NULL;
+        blk[r].as.a.len = n;
+        it += n;
+    }
+    out->layout = GM_COL_VALUES;
+    out->values = blk;
+    out->aliased = false;
+    out->priv = blk;
+    return GM_OK;
+}
+
 static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
 {
     cp_graph *G = CP(g);
@@ -58,6 +93,7 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
     out->aliased = true;
     out->valid = a->valid.p;
     if (a->nvalid == 0) return GM_OK;
+    if (a->nnull > 0 || a->type == CP_LIST) return cz_column_decode(g, a, key, out);
     switch (a->type) {
     case CP_I64:
         if (a->w == 8) { out->layout = GM_COL_I64; out->i64 = a->data.p; break; }
@@ -86,35 +122,7 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
         out->bytes = a->dbytes.p ? (const char *)a->dbytes.p : "";
         break;
     case CP_VAL: out->layout = GM_COL_VALUES; out->values = a->data.p; break;
-    case CP_LIST: {
-        /* no tagged values to alias: one block of rows values + every row's items, decoded
-        ** (strings point into the store), aliased = false, freed by gm_column_release */
-        const uint8_t *valid = a->valid.p;
-        size_t items = 0;
-        gm_value v;
-        for (size_t r = 0; r < rows; r++)
-            if (cp_bit(valid, r)) { cp_row_value(a, r, &v); items += v.as.a.len; }
-        gm_value *blk = gm_mem_alloc((rows + items) * sizeof *blk);
-        if (blk == NULL) {
-            memset(out, 0, sizeof *out);
-            return gm_fail(g, GM_ENOMEM, "out of memory decoding list column '%s'", key);
-        }
-        gm_value *it = blk + rows;
-        for (size_t r = 0; r < rows; r++) {
-            blk[r] = gm_null();
-            if (!cp_bit(valid, r)) continue;
-            size_t n = cp_list_row(a, r, it);
-            blk[r].type = GM_ARRAY;
-            blk[r].as.a.items = n > 0 ? it : NULL;
-            blk[r].as.a.len = n;
-            it += n;
-        }
-        out->layout = GM_COL_VALUES;
-        out->values = blk;
-        out->aliased = false;
-        out->priv = blk;
-        break;
-    }
+    case CP_LIST: break;                      /* decoded above */
     case CP_EMPTY: break;
     }
     return GM_OK;
@@ -219,7 +227,7 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
     bool uniform = want != CP_VAL;
     for (size_t i = 1; i < count && uniform; i++) uniform = cp_type_of(&vals[i]) == want;
     if (uniform && a->type != want && !(a->type == CP_STR && want == CP_DICT)) {
-        if (a->nvalid == 0) rc = cp_attr_retype(G, k, a, want);
+        if (a->nvalid == a->nnull) rc = cp_attr_retype(G, k, a, want);   /* nulls at most */
         else uniform = false;                 /* mixes with what is stored: the general path */
     }
     if (rc != GM_OK) goto fail;
@@ -242,6 +250,7 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
             else if (a->type == CP_F64) ((double *)a->data.p)[h] = vals[i].as.d;
             else if (vals[i].as.b) cp_bit_set(a->data.p, h);
             else cp_bit_clr(a->data.p, h);
+            cp_null_clr(a, h);
             if (!cp_bit(valid, h)) {
                 cp_bit_set(valid, h);
                 a->nvalid++;
@@ -318,7 +327,11 @@ static gm_status cz_scan(const cp_attr *a, const gm_pred *p, gm_list *out, size_
     const uint8_t *valid = a->valid.p;
     const gm_value *c = &p->value;
     gm_op op = p->op;
-    if (a->type == CP_I64 && c->type == GM_INT) {
+    if (a->nnull > 0) {
+        /* a typed column holding nulls: each row read in place, null rows included */
+        gm_value v;
+        ZC_SCAN((cp_row_value(a, i, &v), gm_pred_match(&v, op, c)))
+    } else if (a->type == CP_I64 && c->type == GM_INT) {
         int64_t cv = c->as.i;
         if (a->w == 1) { const int8_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
         else if (a->w == 2) { const int16_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }

@@ -123,6 +123,10 @@ typedef struct cp_attr {
     size_t   nkbytes;     /* bytes used in kbytes */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
+    cp_buf  nulls;       /* rows holding null in a typed (not VAL) column: uint8 bitmap, NULL
+                          ** until the first null is stored, then sized as `valid`; a null row
+                          ** has its valid bit set too and unspecified data */
+    size_t   nnull;       /* rows with the nulls bit set */
     cp_buf  data;        /* I64/F64: 8 bytes a row; BOOL: bitmap bytes; DICT: uint32 codes;
                           ** STR: uint64 offsets, rows + 1; VAL: gm_value */
     cp_buf  dict;        /* DICT: gm_str entries pointing into dbytes, in code order (LIST with
@@ -161,6 +165,18 @@ typedef struct cp_graph {
 static inline bool cp_bit(const uint8_t *m, size_t i) { return (m[i >> 3] >> (i & 7)) & 1u; }
 static inline void cp_bit_set(uint8_t *m, size_t i) { m[i >> 3] |= (uint8_t)(1u << (i & 7)); }
 static inline void cp_bit_clr(uint8_t *m, size_t i) { m[i >> 3] &= (uint8_t)~(1u << (i & 7)); }
+/* Does row hold a null in a typed column (compact.h, "nulls")? */
+static inline bool cp_is_null(const cp_attr *a, size_t row)
+{
+    return a->nnull > 0 && cp_bit(a->nulls.p, row);
+}
+static inline void cp_null_clr(cp_attr *a, size_t row)
+{
+    if (cp_is_null(a, row)) {
+        cp_bit_clr(a->nulls.p, row);
+        a->nnull--;
+    }
+}
 /* Does p point into b's block? (A caller may pass back a string it borrowed from the store.) */
 static inline bool cp_inside(const cp_buf *b, const char *p)
 {

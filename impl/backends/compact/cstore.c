@@ -110,6 +110,7 @@ static void cp_attr_free_data(cp_attr *a)
 static void cp_attr_free(cp_attr *a)
 {
     cp_attr_free_data(a);
+    gm_mem_free(a->nulls.p);
     gm_mem_free(a->valid.p);
     gm_mem_free(a->name);
 }
@@ -149,6 +150,7 @@ gm_str cp_id_key(const void *ctx, uint32_t n)
 static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
 {
     CP_TRY(cp_buf_reserve(&a->valid, (rows + 7) / 8, 1, exact));
+    if (a->nulls.p != NULL) CP_TRY(cp_buf_reserve(&a->nulls, (rows + 7) / 8, 1, exact));
     if (a->type == CP_EMPTY) return GM_OK;
     return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_aesz(a), exact);
 }
@@ -238,6 +240,7 @@ static void cp_rows_clear(cp_graph *G, gm_kind k, size_t row)
         if (!cp_bit(a->valid.p, row)) continue;
         cp_bit_clr(a->valid.p, row);
         a->nvalid--;
+        cp_null_clr(a, row);
         if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[row]);
     }
 }
@@ -592,6 +595,7 @@ void cp_attr_drop_last(cp_graph *G, gm_kind k)
 
 void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
 {
+    if (cp_is_null(a, row)) { *out = gm_null(); return; }
     switch (a->type) {
     case CP_I64: *out = gm_int(cp_iget(a->data.p, a->w, row)); return;
     case CP_F64: *out = gm_double(((const double *)a->data.p)[row]); return;
@@ -709,7 +713,7 @@ static gm_status cp_to_str(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
     const gm_str *d = a->dict.p;
     for (size_t r = 0; r < rows; r++)
         if (r == row) total += len;
-        else if (cp_bit(valid, r)) total += d[cp_uget(codes, w, r)].len;
+        else if (cp_bit(valid, r) && !cp_is_null(a, r)) total += d[cp_uget(codes, w, r)].len;
     cp_buf off = { NULL, 0 }, bytes = { NULL, 0 };
     if (cp_buf_reserve(&off, rows + 1, 8, true) != GM_OK) return GM_ENOMEM;
     if (cp_buf_reserve(&bytes, total, 1, true) != GM_OK) { gm_mem_free(off.p); return GM_ENOMEM; }
@@ -721,7 +725,7 @@ static gm_status cp_to_str(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
         const char *p = NULL;
         size_t n = 0;
         if (r == row) { p = s; n = len; }
-        else if (cp_bit(valid, r)) { p = d[cp_uget(codes, w, r)].ptr; n = d[cp_uget(codes, w, r)].len; }
+        else if (cp_bit(valid, r) && !cp_is_null(a, r)) { p = d[cp_uget(codes, w, r)].ptr; n = d[cp_uget(codes, w, r)].len; }
         if (n > 0) memcpy(b + pos, p, n);
         pos += n;
     }
@@ -1153,19 +1157,48 @@ static gm_status cp_to_val(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
     return GM_OK;
 }
 
+/* A null into a typed column: one bit in `nulls` (allocated, sized as `valid`, by the first null
+** of the column: the one allocation, GM_ENOMEM leaves the column unchanged); the row's data is
+** left as it was and ignored while the bit is set. */
+static gm_status cp_null_put(cp_attr *a, size_t row)
+{
+    if (a->nulls.p == NULL) CP_TRY(cp_buf_reserve(&a->nulls, a->valid.cap, 1, true));
+    if (!cp_is_null(a, row)) {
+        cp_bit_set(a->nulls.p, row);
+        a->nnull++;
+    }
+    return GM_OK;
+}
+
 gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm_value *v, bool settle)
 {
     cp_type want = cp_type_of(v);
     bool was = cp_bit(a->valid.p, row);
     gm_status rc;
-    if (a->type == CP_LIST && want == CP_LIST && a->lkind != GM_NULL) {
-        unsigned kind = cp_list_kind(v);
-        if (kind != GM_NULL && kind != a->lkind) want = CP_VAL;   /* list<int> meets list<str> */
+    if (v->type == GM_NULL && a->type != CP_VAL) {
+        CP_TRY(cp_null_put(a, row));
+    } else {
+        /* rows holding a value (not a null) decide whether the column can be re-typed */
+        bool isnull = cp_is_null(a, row);
+        size_t nreal = a->nvalid - a->nnull;
+        bool wasreal = was && !isnull;
+        if (a->type == CP_LIST && want == CP_LIST && a->lkind != GM_NULL) {
+            unsigned kind = cp_list_kind(v);
+            if (kind != GM_NULL && kind != a->lkind) want = CP_VAL;   /* list<int> meets list<str> */
+        }
+        if (a->type == CP_VAL || cp_same(a->type, want)) rc = cp_data_put(G, k, a, row, v, was, settle);
+        else if (nreal == 0 || (nreal == 1 && wasreal)) rc = cp_retype_put(G, k, a, row, v, want);
+        else rc = cp_to_val(G, k, a, row, v);
+        if (rc != GM_OK) return rc;
+        if (a->type == CP_VAL) {              /* tagged values hold their nulls themselves */
+            gm_mem_free(a->nulls.p);
+            a->nulls.p = NULL;
+            a->nulls.cap = 0;
+            a->nnull = 0;
+        } else {
+            cp_null_clr(a, row);
+        }
     }
-    if (a->type == CP_VAL || cp_same(a->type, want)) rc = cp_data_put(G, k, a, row, v, was, settle);
-    else if (a->nvalid == 0 || (a->nvalid == 1 && was)) rc = cp_retype_put(G, k, a, row, v, want);
-    else rc = cp_to_val(G, k, a, row, v);
-    if (rc != GM_OK) return rc;
     if (!was) {
         cp_bit_set(a->valid.p, row);
         a->nvalid++;
@@ -1212,6 +1245,7 @@ gm_status cp_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
     if (a == NULL || !cp_bit(a->valid.p, h)) return GM_ABSENT;
     cp_bit_clr(a->valid.p, h);
     a->nvalid--;
+    cp_null_clr(a, h);
     if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[h]);
     return GM_OK;
 }
@@ -1282,7 +1316,7 @@ gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32
 
 static size_t cp_attr_bytes(const cp_attr *a)
 {
-    size_t n = a->namelen + 1 + a->valid.cap + a->data.cap * cp_aesz(a) +
+    size_t n = a->namelen + 1 + a->valid.cap + a->nulls.cap + a->data.cap * cp_aesz(a) +
                a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
                a->items.cap * sizeof(gm_value) + a->kbytes.cap;
     if (a->type == CP_VAL) {
