@@ -1058,3 +1058,61 @@ void t_typed_nulls(void **state)
     pres[1][0] = pres[1][28] = false;                 /* removed: gm_node_get says ENOTFOUND */
     nulls_expect(g, "b", hs, model[1], pres[1], N, consts, nc, __LINE__);
 }
+
+/* Every backend; on compact: ints and doubles in one column stay one 8-byte double column with
+** the int rows marked (each reads back as the int it was), whichever comes first, nulls among
+** them; an int a double cannot hold exactly turns the column into tagged values, all kept. */
+void t_int_double_column(void **state)
+{
+    FX;
+    enum { N = 120, K = 3 };
+    static const char *keys[K] = { "id", "di", "big" };
+    static gm_node hs[N];
+    static gm_value model[K][N];
+    static bool pres[K][N];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "q%d", i);
+        hs[i] = add_node(g, id);
+        for (int k = 0; k < K; k++) {
+            bool introw = k == 1 ? i >= N / 2 : i < N / 2;   /* "di": doubles first */
+            gm_value v = introw ? gm_int(k == 2 && i == 3 ? INT64_C(1) << 53 : i * 3 - 50)
+                                : gm_double(i == 70 ? -0.0 : i * 0.25 - 7);
+            if (i % 13 == 4) v = gm_null();
+            pres[k][i] = i % 17 != 9;
+            model[k][i] = v;
+            if (pres[k][i]) OK(g, gm_node_set(g, hs[i], keys[k], &v));
+        }
+    }
+    const gm_value consts[] = { gm_null(), gm_int(10), gm_double(10.0), gm_double(-0.0), gm_int(INT64_MAX) };
+    const size_t nc = sizeof consts / sizeof consts[0];
+    for (int k = 0; k < K; k++) nulls_expect(g, keys[k], hs, model[k], pres[k], N, consts, nc, __LINE__);
+    if (strcmp(f->backend, "compact") == 0) {
+        col_usage u = { "node:id", 0 };
+        OK(g, gm_memory_usage(g, col_usage_cb, &u));
+        if (u.bytes == 0 || u.bytes > (size_t)N * 12)   /* doubles + slack + 3 bitmaps; tagged: 16 a row */
+            fail_msg("%d ints and doubles take %zu bytes: not one double column", N, u.bytes);
+    }
+    /* overwrites: a double over an int row, an int over a double row, a batch of both */
+    for (int k = 0; k < K; k++) {
+        gm_value a = gm_double(1.5), b = gm_int(-7);
+        OK(g, gm_node_set(g, hs[0], keys[k], &a));
+        OK(g, gm_node_set(g, hs[100], keys[k], &b));
+        model[k][0] = a;
+        model[k][100] = b;
+        pres[k][0] = pres[k][100] = true;
+        gm_node bh[2] = { hs[1], hs[99] };
+        gm_value bv[2] = { gm_double(2.5), gm_int(42) };
+        OK(g, gm_node_set_batch(g, keys[k], bh, bv, 2));
+        model[k][1] = bv[0];
+        model[k][99] = bv[1];
+        pres[k][1] = pres[k][99] = true;
+        nulls_expect(g, keys[k], hs, model[k], pres[k], N, consts, nc, __LINE__);
+    }
+    /* an int past 2^53 among doubles: tagged values, every row kept */
+    gm_value huge = gm_int(INT64_MAX);
+    OK(g, gm_node_set(g, hs[80], "id", &huge));
+    model[0][80] = huge;
+    pres[0][80] = true;
+    nulls_expect(g, "id", hs, model[0], pres[0], N, consts, nc, __LINE__);
+}

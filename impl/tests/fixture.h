@@ -149,6 +149,7 @@ void t_compact_lists(void **state);
 void t_compact_list_dict(void **state);
 void t_compact_list_uint32(void **state);
 void t_typed_nulls(void **state);
+void t_int_double_column(void **state);
 void t_nodes_iteration(void **state);
 void t_nodes_removed_handle(void **state);
 void t_edges_basic(void **state);

@@ -26,6 +26,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_compact_list_dict),
     T(t_compact_list_uint32),
     T(t_typed_nulls),
+    T(t_int_double_column),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),

@@ -93,7 +93,7 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
     out->aliased = true;
     out->valid = a->valid.p;
     if (a->nvalid == 0) return GM_OK;
-    if (a->nnull > 0 || a->type == CP_LIST) return cz_column_decode(g, a, key, out);
+    if (a->nulls.n > 0 || a->ints.n > 0 || a->type == CP_LIST) return cz_column_decode(g, a, key, out);
     switch (a->type) {
     case CP_I64:
         if (a->w == 8) { out->layout = GM_COL_I64; out->i64 = a->data.p; break; }
@@ -227,7 +227,7 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
     bool uniform = want != CP_VAL;
     for (size_t i = 1; i < count && uniform; i++) uniform = cp_type_of(&vals[i]) == want;
     if (uniform && a->type != want && !(a->type == CP_STR && want == CP_DICT)) {
-        if (a->nvalid == a->nnull) rc = cp_attr_retype(G, k, a, want);   /* nulls at most */
+        if (a->nvalid == a->nulls.n) rc = cp_attr_retype(G, k, a, want);   /* nulls at most */
         else uniform = false;                 /* mixes with what is stored: the general path */
     }
     if (rc != GM_OK) goto fail;
@@ -250,7 +250,8 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
             else if (a->type == CP_F64) ((double *)a->data.p)[h] = vals[i].as.d;
             else if (vals[i].as.b) cp_bit_set(a->data.p, h);
             else cp_bit_clr(a->data.p, h);
-            cp_null_clr(a, h);
+            cp_unmark(&a->nulls, h);
+            cp_unmark(&a->ints, h);
             if (!cp_bit(valid, h)) {
                 cp_bit_set(valid, h);
                 a->nvalid++;
@@ -327,8 +328,8 @@ static gm_status cz_scan(const cp_attr *a, const gm_pred *p, gm_list *out, size_
     const uint8_t *valid = a->valid.p;
     const gm_value *c = &p->value;
     gm_op op = p->op;
-    if (a->nnull > 0) {
-        /* a typed column holding nulls: each row read in place, null rows included */
+    if (a->nulls.n > 0 || a->ints.n > 0) {
+        /* a typed column holding nulls or ints among doubles: each row read in place */
         gm_value v;
         ZC_SCAN((cp_row_value(a, i, &v), gm_pred_match(&v, op, c)))
     } else if (a->type == CP_I64 && c->type == GM_INT) {

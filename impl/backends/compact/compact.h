@@ -106,6 +106,9 @@
 typedef enum cp_type { CP_EMPTY = 0, CP_I64, CP_F64, CP_BOOL, CP_DICT, CP_STR, CP_VAL, CP_LIST } cp_type;
 
 typedef struct cp_buf { void *p; size_t cap; } cp_buf;   /* cap in elements */
+/* A set of rows marked apart from a typed column's layout (compact.h, "marks"): a bitmap sized
+** as the validity bitmap, allocated by the first mark only; n rows marked. */
+typedef struct cp_mark { cp_buf bits; size_t n; } cp_mark;
 
 typedef struct cp_attr {
     char    *name;        /* NUL-terminated, one block */
@@ -123,10 +126,9 @@ typedef struct cp_attr {
     size_t   nkbytes;     /* bytes used in kbytes */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
-    cp_buf  nulls;       /* rows holding null in a typed (not VAL) column: uint8 bitmap, NULL
-                          ** until the first null is stored, then sized as `valid`; a null row
-                          ** has its valid bit set too and unspecified data */
-    size_t   nnull;       /* rows with the nulls bit set */
+    cp_mark  nulls;       /* rows holding null in a typed (not VAL) column (a null row has its
+                          ** valid bit set too and unspecified data) */
+    cp_mark  ints;        /* F64: rows holding an int (|x| <= 2^53, exact as the double stored) */
     cp_buf  data;        /* I64/F64: 8 bytes a row; BOOL: bitmap bytes; DICT: uint32 codes;
                           ** STR: uint64 offsets, rows + 1; VAL: gm_value */
     cp_buf  dict;        /* DICT: gm_str entries pointing into dbytes, in code order (LIST with
@@ -165,18 +167,19 @@ typedef struct cp_graph {
 static inline bool cp_bit(const uint8_t *m, size_t i) { return (m[i >> 3] >> (i & 7)) & 1u; }
 static inline void cp_bit_set(uint8_t *m, size_t i) { m[i >> 3] |= (uint8_t)(1u << (i & 7)); }
 static inline void cp_bit_clr(uint8_t *m, size_t i) { m[i >> 3] &= (uint8_t)~(1u << (i & 7)); }
-/* Does row hold a null in a typed column (compact.h, "nulls")? */
-static inline bool cp_is_null(const cp_attr *a, size_t row)
+static inline bool cp_marked(const cp_mark *m, size_t row) { return m->n > 0 && cp_bit(m->bits.p, row); }
+static inline void cp_unmark(cp_mark *m, size_t row)
 {
-    return a->nnull > 0 && cp_bit(a->nulls.p, row);
-}
-static inline void cp_null_clr(cp_attr *a, size_t row)
-{
-    if (cp_is_null(a, row)) {
-        cp_bit_clr(a->nulls.p, row);
-        a->nnull--;
+    if (cp_marked(m, row)) {
+        cp_bit_clr(m->bits.p, row);
+        m->n--;
     }
 }
+/* Mark row; the first mark allocates the bitmap (vbytes = the validity bitmap's bytes):
+** GM_ENOMEM leaves m unchanged. */
+gm_status cp_mark_row(cp_mark *m, size_t row, size_t vbytes);
+void      cp_mark_free(cp_mark *m);
+#define cp_is_null(a, row) cp_marked(&(a)->nulls, row)
 /* Does p point into b's block? (A caller may pass back a string it borrowed from the store.) */
 static inline bool cp_inside(const cp_buf *b, const char *p)
 {

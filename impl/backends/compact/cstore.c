@@ -110,7 +110,8 @@ static void cp_attr_free_data(cp_attr *a)
 static void cp_attr_free(cp_attr *a)
 {
     cp_attr_free_data(a);
-    gm_mem_free(a->nulls.p);
+    cp_mark_free(&a->nulls);
+    cp_mark_free(&a->ints);
     gm_mem_free(a->valid.p);
     gm_mem_free(a->name);
 }
@@ -150,7 +151,8 @@ gm_str cp_id_key(const void *ctx, uint32_t n)
 static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
 {
     CP_TRY(cp_buf_reserve(&a->valid, (rows + 7) / 8, 1, exact));
-    if (a->nulls.p != NULL) CP_TRY(cp_buf_reserve(&a->nulls, (rows + 7) / 8, 1, exact));
+    if (a->nulls.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->nulls.bits, (rows + 7) / 8, 1, exact));
+    if (a->ints.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->ints.bits, (rows + 7) / 8, 1, exact));
     if (a->type == CP_EMPTY) return GM_OK;
     return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_aesz(a), exact);
 }
@@ -240,7 +242,8 @@ static void cp_rows_clear(cp_graph *G, gm_kind k, size_t row)
         if (!cp_bit(a->valid.p, row)) continue;
         cp_bit_clr(a->valid.p, row);
         a->nvalid--;
-        cp_null_clr(a, row);
+        cp_unmark(&a->nulls, row);
+        cp_unmark(&a->ints, row);
         if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[row]);
     }
 }
@@ -598,7 +601,11 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
     if (cp_is_null(a, row)) { *out = gm_null(); return; }
     switch (a->type) {
     case CP_I64: *out = gm_int(cp_iget(a->data.p, a->w, row)); return;
-    case CP_F64: *out = gm_double(((const double *)a->data.p)[row]); return;
+    case CP_F64: {
+        double d = ((const double *)a->data.p)[row];
+        *out = cp_marked(&a->ints, row) ? gm_int((int64_t)d) : gm_double(d);
+        return;
+    }
     case CP_BOOL: *out = gm_bool(cp_bit(a->data.p, row)); return;
     case CP_DICT: {
         const gm_str *d = &((const gm_str *)a->dict.p)[cp_uget(a->data.p, a->w, row)];
@@ -1157,16 +1164,57 @@ static gm_status cp_to_val(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
     return GM_OK;
 }
 
-/* A null into a typed column: one bit in `nulls` (allocated, sized as `valid`, by the first null
-** of the column: the one allocation, GM_ENOMEM leaves the column unchanged); the row's data is
-** left as it was and ignored while the bit is set. */
-static gm_status cp_null_put(cp_attr *a, size_t row)
+gm_status cp_mark_row(cp_mark *m, size_t row, size_t vbytes)
 {
-    if (a->nulls.p == NULL) CP_TRY(cp_buf_reserve(&a->nulls, a->valid.cap, 1, true));
-    if (!cp_is_null(a, row)) {
-        cp_bit_set(a->nulls.p, row);
-        a->nnull++;
+    if (m->bits.p == NULL) CP_TRY(cp_buf_reserve(&m->bits, vbytes, 1, true));
+    if (!cp_bit(m->bits.p, row)) {
+        cp_bit_set(m->bits.p, row);
+        m->n++;
     }
+    return GM_OK;
+}
+
+void cp_mark_free(cp_mark *m)
+{
+    gm_mem_free(m->bits.p);
+    m->bits.p = NULL;
+    m->bits.cap = 0;
+    m->n = 0;
+}
+
+#define CP_EXACT_INT (INT64_C(1) << 53)     /* ints up to this magnitude are exact as doubles */
+static bool cp_int_exact(int64_t x) { return x >= -CP_EXACT_INT && x <= CP_EXACT_INT; }
+
+/* I64 -> F64 (compact.h, "marks"): every int stored is exact as a double; each becomes one,
+** marked in `ints`. One block of 8 bytes a row, O(rows). GM_ENOMEM leaves the column unchanged. */
+static bool cp_ints_exact(const cp_attr *a, size_t rows)
+{
+    if (a->w < 8) return true;
+    for (size_t r = 0; r < rows; r++)
+        if (cp_bit(a->valid.p, r) && !cp_is_null(a, r) && !cp_int_exact(cp_iget(a->data.p, 8, r))) return false;
+    return true;
+}
+
+static gm_status cp_i64_to_f64(cp_graph *G, gm_kind k, cp_attr *a)
+{
+    size_t rows = cp_rows(G, k);
+    cp_buf d = { NULL, 0 };
+    CP_TRY(cp_buf_reserve(&d, a->data.cap > rows ? a->data.cap : rows, 8, true));
+    cp_mark m = { { NULL, 0 }, 0 };
+    if (cp_buf_reserve(&m.bits, a->valid.cap, 1, true) != GM_OK) { gm_mem_free(d.p); return GM_ENOMEM; }
+    double *x = d.p;
+    for (size_t r = 0; r < rows; r++) {
+        if (!cp_bit(a->valid.p, r) || cp_is_null(a, r)) continue;
+        x[r] = (double)cp_iget(a->data.p, a->w, r);
+        cp_bit_set(m.bits.p, r);
+        m.n++;
+    }
+    gm_mem_free(a->data.p);
+    a->data = d;
+    a->type = CP_F64;
+    a->w = 1;
+    cp_mark_free(&a->ints);
+    a->ints = m;
     return GM_OK;
 }
 
@@ -1174,29 +1222,38 @@ gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm
 {
     cp_type want = cp_type_of(v);
     bool was = cp_bit(a->valid.p, row);
-    gm_status rc;
+    gm_status rc = GM_OK;
     if (v->type == GM_NULL && a->type != CP_VAL) {
-        CP_TRY(cp_null_put(a, row));
+        /* a null into a typed column: one bit (the first null of the column allocates the
+        ** bitmap); the row's data is left as it was and ignored while the bit is set */
+        CP_TRY(cp_mark_row(&a->nulls, row, a->valid.cap));
+        cp_unmark(&a->ints, row);
     } else {
         /* rows holding a value (not a null) decide whether the column can be re-typed */
-        bool isnull = cp_is_null(a, row);
-        size_t nreal = a->nvalid - a->nnull;
-        bool wasreal = was && !isnull;
+        size_t nreal = a->nvalid - a->nulls.n;
+        bool wasreal = was && !cp_is_null(a, row), introw = false;
         if (a->type == CP_LIST && want == CP_LIST && a->lkind != GM_NULL) {
             unsigned kind = cp_list_kind(v);
             if (kind != GM_NULL && kind != a->lkind) want = CP_VAL;   /* list<int> meets list<str> */
         }
         if (a->type == CP_VAL || cp_same(a->type, want)) rc = cp_data_put(G, k, a, row, v, was, settle);
         else if (nreal == 0 || (nreal == 1 && wasreal)) rc = cp_retype_put(G, k, a, row, v, want);
-        else rc = cp_to_val(G, k, a, row, v);
+        else if (a->type == CP_F64 && want == CP_I64 && cp_int_exact(v->as.i)) {
+            /* an int among doubles: stored as the double it equals, marked */
+            rc = cp_mark_row(&a->ints, row, a->valid.cap);
+            if (rc == GM_OK) ((double *)a->data.p)[row] = (double)v->as.i;
+            introw = true;
+        } else if (a->type == CP_I64 && want == CP_F64 && cp_ints_exact(a, cp_rows(G, k))) {
+            rc = cp_i64_to_f64(G, k, a);
+            if (rc == GM_OK) rc = cp_data_put(G, k, a, row, v, was, settle);   /* never fails */
+        } else rc = cp_to_val(G, k, a, row, v);
         if (rc != GM_OK) return rc;
-        if (a->type == CP_VAL) {              /* tagged values hold their nulls themselves */
-            gm_mem_free(a->nulls.p);
-            a->nulls.p = NULL;
-            a->nulls.cap = 0;
-            a->nnull = 0;
+        if (a->type == CP_VAL) {              /* tagged values hold nulls and ints themselves */
+            cp_mark_free(&a->nulls);
+            cp_mark_free(&a->ints);
         } else {
-            cp_null_clr(a, row);
+            cp_unmark(&a->nulls, row);
+            if (!introw) cp_unmark(&a->ints, row);
         }
     }
     if (!was) {
@@ -1245,7 +1302,8 @@ gm_status cp_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
     if (a == NULL || !cp_bit(a->valid.p, h)) return GM_ABSENT;
     cp_bit_clr(a->valid.p, h);
     a->nvalid--;
-    cp_null_clr(a, h);
+    cp_unmark(&a->nulls, h);
+    cp_unmark(&a->ints, h);
     if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[h]);
     return GM_OK;
 }
@@ -1316,7 +1374,7 @@ gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32
 
 static size_t cp_attr_bytes(const cp_attr *a)
 {
-    size_t n = a->namelen + 1 + a->valid.cap + a->nulls.cap + a->data.cap * cp_aesz(a) +
+    size_t n = a->namelen + 1 + a->valid.cap + a->nulls.bits.cap + a->ints.bits.cap + a->data.cap * cp_aesz(a) +
                a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
                a->items.cap * sizeof(gm_value) + a->kbytes.cap;
     if (a->type == CP_VAL) {
