@@ -1116,3 +1116,105 @@ void t_int_double_column(void **state)
     pres[0][80] = true;
     nulls_expect(g, "id", hs, model[0], pres[0], N, consts, nc, __LINE__);
 }
+
+/* Every backend; on compact: objects of one key set are a struct column (a child column per
+** member, nested objects as nested structs, arrays inside as tagged values), read back whole,
+** with nulls and absent rows; an object read from the column set back into it (single and
+** batch); another key order, another member type or a too-deep object makes the column tagged
+** values with every row kept; removal and unset clear the members. */
+void t_struct_columns(void **state)
+{
+    FX;
+    enum { N = 150 };
+    static gm_node hs[N];
+    static gm_value model[N], vals[N][4], geo[N][2], deep[N][1], tags[N][2];
+    static bool pres[N];
+    static char cities[N][16];
+    static gm_str keys[4] = { { "city", 4 }, { "zip", 3 }, { "geo", 3 }, { "tags", 4 } };
+    static gm_str gkeys[2] = { { "lat", 3 }, { "lon", 3 } }, dkey[1] = { { "d", 1 } };
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "o%d", i);
+        hs[i] = add_node(g, id);
+        snprintf(cities[i], sizeof cities[i], "city-%d", i % 5);
+        vals[i][0] = i % 9 == 2 ? gm_null() : gm_cstr(cities[i]);
+        vals[i][1] = gm_int(1000 + i * 700);                       /* widens past int16 */
+        geo[i][0] = gm_double(i * 0.25);
+        geo[i][1] = i % 4 == 1 ? gm_int(i) : gm_double(-i * 0.5);
+        vals[i][2] = i % 6 == 5 ? gm_null() : vobj(gkeys, geo[i], 2);
+        tags[i][0] = gm_cstr(cities[i]);
+        tags[i][1] = gm_int(i);
+        vals[i][3] = varr(tags[i], (size_t)(i % 3));
+        model[i] = i % 10 == 7 ? gm_null() : vobj(keys, vals[i], 4);
+        pres[i] = i % 13 != 4;
+        if (pres[i]) OK(g, gm_node_set(g, hs[i], "addr", &model[i]));
+    }
+    const gm_value consts[] = { gm_null(), gm_int(3), gm_cstr("city-1") };
+    const size_t nc = sizeof consts / sizeof consts[0];
+    nulls_expect(g, "addr", hs, model, pres, N, consts, nc, __LINE__);
+    if (strcmp(f->backend, "compact") == 0) {
+        col_usage u = { "node:addr", 0 };
+        OK(g, gm_memory_usage(g, col_usage_cb, &u));
+        /* members: 1-byte codes, 4-byte ints, 2 doubles, tagged tags (16 B + payload), bitmaps;
+        ** the whole object as tagged values takes far more (4 members + 2 nested, 16 B each) */
+        if (u.bytes == 0 || u.bytes > (size_t)N * 120)
+            fail_msg("%d objects of one key set take %zu bytes: not a struct column", N, u.bytes);
+    }
+    /* a row's value read back and set into another row, alone and by batch; then over itself */
+    gm_value v;
+    OK(g, gm_node_get(g, hs[3], "addr", &v));
+    OK(g, gm_node_set(g, hs[4], "addr", &v));
+    model[4] = model[3];
+    pres[4] = true;
+    OK(g, gm_node_get(g, hs[8], "addr", &v));
+    gm_node bh[2] = { hs[9], hs[8] };
+    gm_value bv[2] = { v, v };
+    OK(g, gm_node_set_batch(g, "addr", bh, bv, 2));
+    model[9] = model[8];
+    nulls_expect(g, "addr", hs, model, pres, N, consts, nc, __LINE__);
+    /* members change: a new string, a null member, an int past 2^53 into the doubles */
+    vals[20][0] = gm_cstr("a brand new city name");
+    geo[20][0] = gm_int(INT64_C(1) << 60);
+    vals[20][2] = vobj(gkeys, geo[20], 2);
+    OK(g, gm_node_set(g, hs[20], "addr", &model[20]));
+    OK(g, gm_node_unset(g, hs[21], "addr"));
+    pres[21] = false;
+    OK(g, gm_node_remove(g, hs[22]));
+    pres[22] = false;
+    nulls_expect(g, "addr", hs, model, pres, N, consts, nc, __LINE__);
+    /* another key order: tagged values, every row kept */
+    static gm_str rkeys[4] = { { "zip", 3 }, { "city", 4 }, { "geo", 3 }, { "tags", 4 } };
+    static gm_value rvals[4];
+    rvals[0] = vals[30][1];
+    rvals[1] = vals[30][0];
+    rvals[2] = vals[30][2];
+    rvals[3] = vals[30][3];
+    model[30] = vobj(rkeys, rvals, 4);
+    pres[30] = true;
+    OK(g, gm_node_set(g, hs[30], "addr", &model[30]));
+    nulls_expect(g, "addr", hs, model, pres, N, consts, nc, __LINE__);
+    /* a second column: a member whose type changes, then objects nested past the depth limit */
+    for (int i = 0; i < N; i++) {
+        if (i == 22) continue;
+        gm_value m = vobj(keys, vals[i], 4);
+        OK(g, gm_node_set(g, hs[i], "b", &m));
+    }
+    vals[40][1] = gm_cstr("zip as a string");
+    OK(g, gm_node_set(g, hs[40], "b", &(gm_value){ GM_OBJECT, { .o = { keys, vals[40], 4 } } }));
+    static gm_value lvl[6];
+    lvl[5] = gm_int(5);
+    for (int d = 4; d >= 0; d--) { deep[d][0] = lvl[d + 1]; lvl[d] = vobj(dkey, deep[d], 1); }
+    OK(g, gm_node_set(g, hs[0], "deep", &lvl[0]));
+    OK(g, gm_node_set(g, hs[1], "deep", &lvl[0]));
+    for (int i = 0; i < N; i++) {
+        if (i == 22) continue;
+        gm_value want = vobj(keys, vals[i], 4), got;
+        OK(g, gm_node_get(g, hs[i], "b", &got));
+        fail_line = __LINE__;
+        ASSERT_VEQ(&got, &want);
+    }
+    CHECK_COLUMN(g, "b");
+    OK(g, gm_node_get(g, hs[1], "deep", &v));
+    ASSERT_VEQ(&v, &lvl[0]);
+    CHECK_COLUMN(g, "deep");
+}

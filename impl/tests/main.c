@@ -27,6 +27,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_compact_list_uint32),
     T(t_typed_nulls),
     T(t_int_double_column),
+    T(t_struct_columns),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),
@@ -71,6 +72,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_oom_sweep),
     T(t_oom_sweep_types),
     T(t_oom_sweep_lists),
+    T(t_oom_sweep_objects),
 };
 #undef T
 

@@ -187,6 +187,32 @@ failed:
 enum { OT_N = 72 };
 static char ot_strs[OT_N][24];
 static gm_value ot_rep[OT_N][2], ot_dis[OT_N][2];   /* the items of rounds 6 and 7 */
+/* rounds 8-10: objects of one key set (a struct column on compact), a nested object, a null
+** and an array member; round 9 gives zip a string at node 9 (the struct becomes tagged values),
+** round 10 (after emptying) makes the city member a column of distinct strings */
+static gm_str ot_okeys[4], ot_gkeys[2];
+static gm_value ot_ovals[2][OT_N][4], ot_gvals[2][OT_N][2], ot_tags[2][OT_N][1];   /* by round parity: */
+static char ot_zip[OT_N][12];                       /* the model keeps the round before */
+static gm_value ot_object(int i, int round)
+{
+    gm_value (*ov)[4] = ot_ovals[round & 1], (*gv)[2] = ot_gvals[round & 1], (*tg)[1] = ot_tags[round & 1];
+    ot_okeys[0] = (gm_str){ "city", 4 };
+    ot_okeys[1] = (gm_str){ "zip", 3 };
+    ot_okeys[2] = (gm_str){ "geo", 3 };
+    ot_okeys[3] = (gm_str){ "tags", 4 };
+    ot_gkeys[0] = (gm_str){ "lat", 3 };
+    ot_gkeys[1] = (gm_str){ "lon", 3 };
+    ov[i][0] = gm_cstr(round == 10 ? ot_strs[i] : ot_strs[i % 3]);
+    snprintf(ot_zip[i], sizeof ot_zip[i], "z%d", i);
+    ov[i][1] = round == 9 && i == 9 ? gm_cstr(ot_zip[i]) : gm_int((int64_t)i * i * i * 1000);
+    gv[i][0] = gm_double(i * 0.5);
+    gv[i][1] = i % 5 == 0 ? gm_null() : gm_int(i);      /* ints among doubles below */
+    ov[i][2] = i % 11 == 3 ? gm_null() : vobj(ot_gkeys, gv[i], 2);
+    tg[i][0] = gm_cstr(ot_strs[i % 4]);
+    ov[i][3] = varr(tg[i], (size_t)(i % 2));
+    if (i == 13) gv[i][1] = gm_double(-1.25);
+    return vobj(ot_okeys, ov[i], 4);
+}
 
 static gm_status scenario_types(const char *backend, long *nops, int round0)
 {
@@ -209,7 +235,7 @@ static gm_status scenario_types(const char *backend, long *nops, int round0)
         nn++;
         has[i] = false;
     }
-    for (int round = round0; round < 8; round++) {
+    for (int round = round0; round < 11; round++) {
         for (int i = 0; i < OT_N; i++) {
             gm_value v;
             switch (round) {
@@ -224,13 +250,14 @@ static gm_status scenario_types(const char *backend, long *nops, int round0)
                 ot_rep[i][1] = gm_cstr(ot_strs[i % 4]);
                 v = varr(ot_rep[i], 2);
                 break;
-            default:                                                            /* 72 distinct */
+            case 7:                                                             /* 72 distinct */
                 ot_dis[i][0] = gm_cstr(ot_strs[i]);
                 ot_dis[i][1] = gm_cstr(ot_strs[(i + 1) % OT_N]);
                 v = varr(ot_dis[i], 2);
                 break;
+            default: v = ot_object(i, round); break;                            /* objects */
             }
-            if ((round == 3 || round == 6) && i == 0) {
+            if ((round == 3 || round == 6 || round == 8 || round == 10) && i == 0) {
                 /* empty the column first so that it re-types to strings, then fills a dictionary
                 ** past its threshold */
                 for (int j = 0; j < OT_N; j++) {
@@ -338,7 +365,8 @@ static void oom_sweep_rounds(fixture *f, gm_graph *g, int round0, long sample)
     gm_mem_fail_after(-1);
     OK(g, rc);
     print_message("      [%s] OOM sweep (%s, %ld calls, %ld allocations): %ld sites failed\n",
-                  f->backend, round0 ? "list rounds" : "type transitions", ops, total, runs);
+                  f->backend, round0 == 8 ? "object rounds" : round0 ? "list and object rounds" : "type transitions",
+                  ops, total, runs);
 }
 
 void t_oom_sweep_types(void **state)
@@ -351,6 +379,12 @@ void t_oom_sweep_lists(void **state)
 {
     FX;
     oom_sweep_rounds(f, g, 6, 400);
+}
+
+void t_oom_sweep_objects(void **state)
+{
+    FX;
+    oom_sweep_rounds(f, g, 8, 400);
 }
 
 void t_oom_sweep(void **state)

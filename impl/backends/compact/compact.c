@@ -47,9 +47,12 @@ static gm_status cz_column_decode(gm_graph *g, cp_attr *a, const char *key, gm_c
     const uint8_t *valid = a->valid.p;
     gm_value v;
     if (a->type == CP_STR) cp_str_finalize(a, rows);
-    if (a->type == CP_LIST)
-        for (size_t r = 0; r < rows; r++)
-            if (cp_bit(valid, r) && !cp_is_null(a, r)) { cp_row_value(a, r, &v); items += v.as.a.len; }
+    size_t span = a->type == CP_OBJ ? cp_obj_span(a) : 0;
+    for (size_t r = 0; r < rows; r++) {
+        if (!cp_bit(valid, r) || cp_is_null(a, r)) continue;
+        if (a->type == CP_LIST) { cp_row_value(a, r, &v); items += v.as.a.len; }
+        items += span;
+    }
     gm_value *blk = gm_mem_alloc((rows + items) * sizeof *blk);
     if (blk == NULL) {
         memset(out, 0, sizeof *out);
@@ -59,6 +62,7 @@ static gm_status cz_column_decode(gm_graph *g, cp_attr *a, const char *key, gm_c
     for (size_t r = 0; r < rows; r++) {
         blk[r] = gm_null();
         if (!cp_bit(valid, r) || cp_is_null(a, r)) continue;
+        if (a->type == CP_OBJ) { cp_obj_decode(a, r, &blk[r], &it); continue; }
         if (a->type != CP_LIST) { cp_row_value(a, r, &blk[r]); continue; }
         size_t n = cp_list_row(a, r, it);
         blk[r].type = GM_ARRAY;
@@ -93,7 +97,7 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
     out->aliased = true;
     out->valid = a->valid.p;
     if (a->nvalid == 0) return GM_OK;
-    if (a->nulls.n > 0 || a->ints.n > 0 || a->type == CP_LIST) return cz_column_decode(g, a, key, out);
+    if (a->nulls.n > 0 || a->ints.n > 0 || a->type == CP_LIST || a->type == CP_OBJ) return cz_column_decode(g, a, key, out);
     switch (a->type) {
     case CP_I64:
         if (a->w == 8) { out->layout = GM_COL_I64; out->i64 = a->data.p; break; }
@@ -122,7 +126,7 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
         out->bytes = a->dbytes.p ? (const char *)a->dbytes.p : "";
         break;
     case CP_VAL: out->layout = GM_COL_VALUES; out->values = a->data.p; break;
-    case CP_LIST: break;                      /* decoded above */
+    case CP_LIST: case CP_OBJ: break;         /* decoded above */
     case CP_EMPTY: break;
     }
     return GM_OK;
@@ -224,7 +228,7 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
         created = true;
     }
     cp_type want = cp_type_of(&vals[0]);
-    bool uniform = want != CP_VAL;
+    bool uniform = want != CP_VAL && want != CP_OBJ;   /* structs: the general path */
     for (size_t i = 1; i < count && uniform; i++) uniform = cp_type_of(&vals[i]) == want;
     if (uniform && a->type != want && !(a->type == CP_STR && want == CP_DICT)) {
         if (a->nvalid == a->nulls.n) rc = cp_attr_retype(G, k, a, want);   /* nulls at most */

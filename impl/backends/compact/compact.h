@@ -103,7 +103,7 @@
 #define CP_NIL        UINT32_MAX   /* end of an incidence list */
 #define CP_DICT_SMALL 64           /* a string dictionary up to this size is always kept */
 
-typedef enum cp_type { CP_EMPTY = 0, CP_I64, CP_F64, CP_BOOL, CP_DICT, CP_STR, CP_VAL, CP_LIST } cp_type;
+typedef enum cp_type { CP_EMPTY = 0, CP_I64, CP_F64, CP_BOOL, CP_DICT, CP_STR, CP_VAL, CP_LIST, CP_OBJ } cp_type;
 
 typedef struct cp_buf { void *p; size_t cap; } cp_buf;   /* cap in elements */
 /* A set of rows marked apart from a typed column's layout (compact.h, "marks"): a bitmap sized
@@ -129,6 +129,10 @@ typedef struct cp_attr {
     cp_mark  nulls;       /* rows holding null in a typed (not VAL) column (a null row has its
                           ** valid bit set too and unspecified data) */
     cp_mark  ints;        /* F64: rows holding an int (|x| <= 2^53, exact as the double stored) */
+    struct cp_attr *kids; /* OBJ: one child column per member, in the schema's order (the name of
+                          ** kid j is key j); dict holds the keys as gm_str, items the scratch a
+                          ** read decodes the object into (top-level columns only) */
+    size_t   nkids;
     cp_buf  data;        /* I64/F64: 8 bytes a row; BOOL: bitmap bytes; DICT: uint32 codes;
                           ** STR: uint64 offsets, rows + 1; VAL: gm_value */
     cp_buf  dict;        /* DICT: gm_str entries pointing into dbytes, in code order (LIST with
@@ -312,6 +316,10 @@ cp_type  cp_type_of(const gm_value *v);
 void      cp_row_value(const cp_attr *a, size_t row, gm_value *out);
 /* LIST: decode row's items into it[] (room for them); returns how many. */
 size_t    cp_list_row(const cp_attr *a, size_t row, gm_value *it);
+/* OBJ: decode row's object into out, its members' values taken from *pool (advanced). */
+void      cp_obj_decode(const cp_attr *a, size_t row, gm_value *out, gm_value **pool);
+/* OBJ: how many values cp_obj_decode takes from the pool for one row (the schema's members). */
+size_t    cp_obj_span(const cp_attr *a);
 /* STR: write offsets up to `rows` so offsets[0..rows] are all exact (no allocation). */
 void      cp_str_finalize(cp_attr *a, size_t rows);
 /* STR: put one string (reserving bytes itself; batches pre-reserve). */

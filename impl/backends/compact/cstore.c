@@ -53,7 +53,7 @@ static size_t cp_esz(cp_type t, unsigned w)
     case CP_LIST: return 4;                   /* uint32 offsets: a list column holds < 4 GiB */
     case CP_BOOL: return 1;
     case CP_VAL: return sizeof(gm_value);
-    case CP_EMPTY: break;
+    case CP_OBJ: case CP_EMPTY: break;
     }
     return 1;
 }
@@ -82,14 +82,20 @@ static size_t cp_data_need(cp_type t, size_t rows)
     switch (t) {
     case CP_BOOL: return (rows + 7) / 8;
     case CP_STR: case CP_LIST: return rows + 1;
-    case CP_EMPTY: return 0;
+    case CP_EMPTY: case CP_OBJ: return 0;
     default: return rows;
     }
 }
 
+static void cp_attr_free(cp_attr *a);
+
 /* Free everything but the name and the validity bitmap. */
 static void cp_attr_free_data(cp_attr *a)
 {
+    for (size_t j = 0; j < a->nkids; j++) cp_attr_free(&a->kids[j]);
+    gm_mem_free(a->kids);
+    a->kids = NULL;
+    a->nkids = 0;
     if (a->type == CP_VAL) {
         gm_value *v = a->data.p;
         for (size_t i = 0; i < a->data.cap; i++) gm_value_free(&v[i]);
@@ -153,7 +159,8 @@ static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
     CP_TRY(cp_buf_reserve(&a->valid, (rows + 7) / 8, 1, exact));
     if (a->nulls.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->nulls.bits, (rows + 7) / 8, 1, exact));
     if (a->ints.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->ints.bits, (rows + 7) / 8, 1, exact));
-    if (a->type == CP_EMPTY) return GM_OK;
+    for (size_t j = 0; j < a->nkids; j++) CP_TRY(cp_attr_reserve_rows(&a->kids[j], rows, exact));
+    if (a->type == CP_EMPTY || a->type == CP_OBJ) return GM_OK;
     return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_aesz(a), exact);
 }
 
@@ -234,17 +241,24 @@ gm_status cp_node_id(gm_graph *g, gm_node n, gm_str *out)
     return GM_OK;
 }
 
+/* Row `row` of column a is absent from now on (its members' too). Never allocates. */
+static void cp_row_clear(cp_attr *a, size_t row)
+{
+    if (!cp_bit(a->valid.p, row)) return;
+    cp_bit_clr(a->valid.p, row);
+    a->nvalid--;
+    cp_unmark(&a->nulls, row);
+    cp_unmark(&a->ints, row);
+    if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[row]);
+    for (size_t j = 0; j < a->nkids; j++) cp_row_clear(&a->kids[j], row);
+}
+
 /* Clear row `row` of every attribute of kind k (the node or edge is gone). */
 static void cp_rows_clear(cp_graph *G, gm_kind k, size_t row)
 {
     for (size_t i = 0; i < G->attrs[k].n; i++) {
         cp_attr *a = &G->attrs[k].a[i];
-        if (!cp_bit(a->valid.p, row)) continue;
-        cp_bit_clr(a->valid.p, row);
-        a->nvalid--;
-        cp_unmark(&a->nulls, row);
-        cp_unmark(&a->ints, row);
-        if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[row]);
+        cp_row_clear(a, row);
     }
 }
 
@@ -546,6 +560,7 @@ cp_type cp_type_of(const gm_value *v)
     case GM_BOOL: return CP_BOOL;
     case GM_STRING: return CP_DICT;
     case GM_ARRAY: return cp_list_kind(v) != CP_NOKIND ? CP_LIST : CP_VAL;
+    case GM_OBJECT: return CP_OBJ;
     default: return CP_VAL;
     }
 }
@@ -596,6 +611,21 @@ void cp_attr_drop_last(cp_graph *G, gm_kind k)
     cp_attr_free(&t->a[--t->n]);
 }
 
+void cp_obj_decode(const cp_attr *a, size_t row, gm_value *out, gm_value **pool)
+{
+    gm_value *vals = *pool;
+    if (a->nkids > 0) *pool += a->nkids;     /* an empty object takes nothing (pool may be NULL) */
+    for (size_t j = 0; j < a->nkids; j++) {
+        const cp_attr *kid = &a->kids[j];
+        if (kid->type == CP_OBJ && !cp_is_null(kid, row)) cp_obj_decode(kid, row, &vals[j], pool);
+        else cp_row_value(kid, row, &vals[j]);
+    }
+    out->type = GM_OBJECT;
+    out->as.o.keys = a->nkids > 0 ? a->dict.p : NULL;
+    out->as.o.vals = a->nkids > 0 ? vals : NULL;
+    out->as.o.len = a->nkids;
+}
+
 void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
 {
     if (cp_is_null(a, row)) { *out = gm_null(); return; }
@@ -627,6 +657,11 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
         out->type = GM_ARRAY;
         out->as.a.items = n > 0 ? a->items.p : NULL;
         out->as.a.len = n;
+        return;
+    }
+    case CP_OBJ: {
+        gm_value *pool = a->items.p;        /* span values: reserved by the puts */
+        cp_obj_decode(a, row, out, &pool);
         return;
     }
     case CP_EMPTY: break;
@@ -1074,6 +1109,7 @@ static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
     case CP_DICT: return cp_dict_put(G, k, a, row, v->as.s.ptr, v->as.s.len, was, settle);
     case CP_STR: return cp_str_put(a, row, v->as.s.ptr, v->as.s.len);
     case CP_LIST: return cp_list_put(a, row, v);
+    case CP_OBJ: break;                       /* cp_attr_put calls cp_obj_put itself */
     case CP_VAL: {
         gm_value c;
         CP_TRY(gm_value_copy(&c, v));        /* copy first: v may borrow from this very row */
@@ -1107,6 +1143,8 @@ static void cp_attr_take(cp_attr *a, cp_attr *t)
     a->lneg = t->lneg;
     a->kbytes = t->kbytes;
     a->nkbytes = t->nkbytes;
+    a->kids = t->kids;
+    a->nkids = t->nkids;
 }
 
 gm_status cp_attr_retype(cp_graph *G, gm_kind k, cp_attr *a, cp_type type)
@@ -1148,14 +1186,15 @@ static gm_status cp_to_val(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
     t.type = CP_VAL;
     CP_TRY(cp_buf_reserve(&t.data, rows, sizeof(gm_value), true));
     gm_value *nv = t.data.p;
-    gm_status rc = GM_OK;
+    /* v first: it may borrow a list's or an object's decoding scratch, which the reads of the
+    ** other rows below overwrite */
+    gm_status rc = gm_value_copy(&nv[row], v);
     for (size_t r = 0; r < rows && rc == GM_OK; r++) {
         if (r == row || !cp_bit(a->valid.p, r)) continue;
         gm_value cur;
         cp_row_value(a, r, &cur);
         rc = gm_value_copy(&nv[r], &cur);
     }
-    if (rc == GM_OK) rc = gm_value_copy(&nv[row], v);
     if (rc != GM_OK) {
         cp_attr_free_data(&t);               /* frees the copies made so far */
         return rc;
@@ -1218,6 +1257,275 @@ static gm_status cp_i64_to_f64(cp_graph *G, gm_kind k, cp_attr *a)
     return GM_OK;
 }
 
+/* ---------------------------------------------------------------- struct columns (compact.h, "objects") */
+
+#define CP_MISMATCH ((gm_status)-1)   /* internal: the value does not fit the schema */
+#define CP_OBJ_DEPTH 4                 /* objects nested deeper are tagged values in their parent */
+#define CP_OBJ_STASH 16                /* tagged-value members one put may copy ahead */
+
+/* What a member goes to inside a struct: arrays and too-deep objects are tagged values. */
+static cp_type cp_kid_type(const gm_value *v, unsigned depth)
+{
+    if (v->type == GM_ARRAY || (v->type == GM_OBJECT && depth + 1 >= CP_OBJ_DEPTH)) return CP_VAL;
+    return cp_type_of(v);
+}
+
+/* Does object v have a's member keys, in a's order? */
+static bool cp_obj_fits(const cp_attr *a, const gm_value *v)
+{
+    if (v->type != GM_OBJECT || v->as.o.len != a->nkids) return false;
+    for (size_t j = 0; j < a->nkids; j++) {
+        gm_str key = v->as.o.keys[j];
+        if (key.len != a->kids[j].namelen || (key.len > 0 && memcmp(key.ptr, a->kids[j].name, key.len) != 0))
+            return false;
+    }
+    return true;
+}
+
+/* Give a (OBJ, no kids yet) the member keys of object v: one EMPTY child column each, its
+** validity bitmap sized to rows. GM_ENOMEM leaves a without kids. */
+static gm_status cp_obj_schema(cp_attr *a, const gm_value *v, size_t rows)
+{
+    size_t n = v->as.o.len;
+    if (n == 0) return GM_OK;
+    cp_attr *kids = gm_mem_alloc(n * sizeof *kids);
+    gm_str *keys = gm_mem_alloc(n * sizeof *keys);
+    if (kids == NULL || keys == NULL) { gm_mem_free(kids); gm_mem_free(keys); return GM_ENOMEM; }
+    memset(kids, 0, n * sizeof *kids);
+    for (size_t j = 0; j < n; j++) {
+        gm_str key = v->as.o.keys[j];
+        kids[j].name = gm_mem_alloc(key.len + 1);
+        if (kids[j].name != NULL) {
+            if (key.len > 0) memcpy(kids[j].name, key.ptr, key.len);
+            kids[j].name[key.len] = '\0';
+            kids[j].namelen = key.len;
+        }
+        if (kids[j].name == NULL || cp_buf_reserve(&kids[j].valid, (rows + 7) / 8, 1, true) != GM_OK) {
+            for (size_t i = 0; i <= j; i++) cp_attr_free(&kids[i]);
+            gm_mem_free(kids);
+            gm_mem_free(keys);
+            return GM_ENOMEM;
+        }
+        keys[j].ptr = kids[j].name;
+        keys[j].len = key.len;
+    }
+    a->kids = kids;
+    a->nkids = n;
+    a->dict.p = keys;
+    a->dict.cap = n;
+    return GM_OK;
+}
+
+/* Values a read of column a decodes into (its members, its nested structs' members). */
+size_t cp_obj_span(const cp_attr *a)
+{
+    size_t n = a->nkids;
+    for (size_t j = 0; j < a->nkids; j++)
+        if (a->kids[j].type == CP_OBJ) n += cp_obj_span(&a->kids[j]);
+    return n;
+}
+/* Is string s in DICT column a's dictionary? */
+static bool cp_dict_find(const cp_attr *a, const char *s, size_t len, uint32_t *code)
+{
+    const gm_str *d = a->dict.p;
+    if (a->ndict <= CP_DICT_SCAN) {
+        for (uint32_t c = 0; c < a->ndict; c++)
+            if (d[c].len == len && (len == 0 || memcmp(d[c].ptr, s, len) == 0)) { *code = c; return true; }
+        return false;
+    }
+    return gm_idx_find_h(&a->didx, gm_idx_hash(s, len), s, len, cp_dict_key, a, code);
+}
+
+typedef struct cp_stash { gm_value v[CP_OBJ_STASH]; size_t n, used; } cp_stash;
+
+/* Phase 1 of a struct put: make room in every member column for object v at row, changing
+** representations only (widen, reserve a dictionary entry or bytes, allocate a marks bitmap,
+** type a column that holds no value yet, copy tagged members ahead into the stash), so phase 2
+** cannot fail. CP_MISMATCH: a member does not fit its column (the caller re-types the whole
+** column); GM_ENOMEM: nothing stored has changed. */
+static gm_status cp_obj_prep(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const gm_value *v,
+                             unsigned depth, cp_stash *st)
+{
+    size_t rows = cp_rows(G, k);
+    for (size_t j = 0; j < a->nkids; j++) {
+        cp_attr *kid = &a->kids[j];
+        const gm_value *m = &v->as.o.vals[j];
+        if (m->type == GM_NULL && kid->type != CP_VAL) {
+            if (kid->nulls.bits.p == NULL) CP_TRY(cp_buf_reserve(&kid->nulls.bits, kid->valid.cap, 1, true));
+            continue;
+        }
+        cp_type want = cp_kid_type(m, depth + 1);
+        if (kid->type != CP_VAL && !cp_same(kid->type, want) && kid->nvalid == kid->nulls.n) {
+            /* nothing but nulls stored: the member's type, the nulls kept */
+            cp_attr t;
+            memset(&t, 0, sizeof t);
+            t.type = want;
+            t.w = 1;
+            CP_TRY(cp_buf_reserve(&t.data, cp_data_need(want, rows), cp_esz(want, 1), true));
+            if (want == CP_OBJ && cp_obj_schema(&t, m, rows) != GM_OK) {
+                cp_attr_free_data(&t);
+                return GM_ENOMEM;
+            }
+            cp_attr_take(kid, &t);
+        }
+        switch (kid->type) {
+        case CP_VAL:
+            if (st->n == CP_OBJ_STASH) return CP_MISMATCH;
+            CP_TRY(gm_value_copy(&st->v[st->n], m));
+            st->n++;
+            break;
+        case CP_I64:
+            if (want == CP_I64) CP_TRY(cp_widen(kid, cp_iwidth(m->as.i)));
+            else if (want == CP_F64 && cp_ints_exact(kid, rows)) CP_TRY(cp_i64_to_f64(G, k, kid));
+            else return CP_MISMATCH;
+            break;
+        case CP_F64:
+            if (want == CP_I64) {
+                if (!cp_int_exact(m->as.i)) return CP_MISMATCH;
+                if (kid->ints.bits.p == NULL) CP_TRY(cp_buf_reserve(&kid->ints.bits, kid->valid.cap, 1, true));
+            } else if (want != CP_F64) return CP_MISMATCH;
+            break;
+        case CP_BOOL:
+            if (want != CP_BOOL) return CP_MISMATCH;
+            break;
+        case CP_DICT: {
+            uint32_t code;
+            if (want != CP_DICT) return CP_MISMATCH;
+            if (!cp_dict_find(kid, m->as.s.ptr, m->as.s.len, &code)) CP_TRY(cp_dict_reserve(kid, 1, m->as.s.len, false));
+            break;
+        }
+        case CP_STR:
+            if (want != CP_DICT) return CP_MISMATCH;
+            CP_TRY(cp_buf_reserve(&kid->dbytes, kid->nbytes + m->as.s.len, 1, false));
+            break;
+        case CP_OBJ:
+            if (!cp_obj_fits(kid, m)) return CP_MISMATCH;
+            CP_TRY(cp_obj_prep(G, k, kid, row, m, depth + 1, st));
+            break;
+        case CP_LIST: case CP_EMPTY: return CP_MISMATCH;   /* not made inside structs */
+        }
+    }
+    return GM_OK;
+}
+
+/* Phase 2: store every member into the room phase 1 made. Never fails. */
+static void cp_obj_commit(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const gm_value *v, cp_stash *st)
+{
+    for (size_t j = 0; j < a->nkids; j++) {
+        cp_attr *kid = &a->kids[j];
+        const gm_value *m = &v->as.o.vals[j];
+        bool isint = false;
+        if (m->type == GM_NULL && kid->type != CP_VAL) {
+            for (size_t i = 0; i < kid->nkids; i++) cp_row_clear(&kid->kids[i], row);
+            (void)cp_mark_row(&kid->nulls, row, kid->valid.cap);   /* bitmap reserved: no failure */
+        } else {
+            switch (kid->type) {
+            case CP_VAL: {
+                gm_value *slot = &((gm_value *)kid->data.p)[row];
+                gm_value_free(slot);
+                *slot = st->v[st->used++];
+                break;
+            }
+            case CP_I64: cp_iput(kid->data.p, kid->w, row, m->as.i); break;
+            case CP_F64:
+                isint = m->type == GM_INT;
+                ((double *)kid->data.p)[row] = isint ? (double)m->as.i : m->as.d;
+                if (isint) (void)cp_mark_row(&kid->ints, row, kid->valid.cap);
+                break;
+            case CP_BOOL:
+                if (m->as.b) cp_bit_set(kid->data.p, row);
+                else cp_bit_clr(kid->data.p, row);
+                break;
+            case CP_DICT: {
+                uint32_t code;
+                if (!cp_dict_find(kid, m->as.s.ptr, m->as.s.len, &code))
+                    code = cp_dict_commit(kid, gm_idx_hash(m->as.s.ptr, m->as.s.len), m->as.s.ptr, m->as.s.len);
+                cp_uput(kid->data.p, kid->w, row, code);
+                break;
+            }
+            case CP_STR: (void)cp_str_put(kid, row, m->as.s.ptr, m->as.s.len); break;   /* reserved */
+            case CP_OBJ: cp_obj_commit(G, k, kid, row, m, st); break;
+            case CP_LIST: case CP_EMPTY: break;   /* phase 1 refused these */
+            }
+            cp_unmark(&kid->nulls, row);
+            if (!isint) cp_unmark(&kid->ints, row);
+        }
+        if (!cp_bit(kid->valid.p, row)) {
+            cp_bit_set(kid->valid.p, row);
+            kid->nvalid++;
+        }
+    }
+}
+
+/* The deferred DICT -> STR decisions of a struct's string members (never fails). */
+static void cp_obj_settle(cp_graph *G, gm_kind k, cp_attr *a)
+{
+    for (size_t j = 0; j < a->nkids; j++) {
+        if (a->kids[j].type == CP_OBJ) cp_obj_settle(G, k, &a->kids[j]);
+        else cp_attr_settle(G, k, &a->kids[j]);
+    }
+}
+
+/* Does v hold a string in one of a's (or its members') byte buffers, or an object or array
+** inside a's decoding scratch? Those move or are overwritten during a put. */
+static bool cp_obj_borrows(const cp_attr *a, const cp_attr *top, const gm_value *v)
+{
+    if (cp_value_in(&a->dbytes, v)) return true;
+    if (a == top) {
+        uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
+        if (v->type == GM_OBJECT && a->items.p != NULL && (uintptr_t)v->as.o.vals >= lo && (uintptr_t)v->as.o.vals < hi)
+            return true;
+    }
+    for (size_t j = 0; j < a->nkids; j++)
+        if (cp_obj_borrows(&a->kids[j], top, v)) return true;
+    return false;
+}
+
+/* Object v into OBJ column a at row (a top-level column): phase 1 for every member, the read
+** scratch sized for the schema after the put, then phase 2. CP_MISMATCH: v does not fit. */
+static gm_status cp_obj_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const gm_value *v)
+{
+    if (!cp_obj_fits(a, v)) return CP_MISMATCH;
+    if (cp_obj_borrows(a, a, v)) {            /* our own bytes or scratch: put a copy */
+        gm_value c;
+        CP_TRY(gm_value_copy(&c, v));
+        gm_status rc = cp_obj_put(G, k, a, row, &c);
+        gm_value_free(&c);
+        return rc;
+    }
+    cp_stash st;
+    st.n = st.used = 0;
+    gm_status rc = cp_obj_prep(G, k, a, row, v, 0, &st);
+    if (rc == GM_OK) {                        /* phase 1 settled every member's type */
+        size_t span = cp_obj_span(a);
+        rc = cp_buf_reserve(&a->items, span > a->items.cap ? span : a->items.cap, sizeof(gm_value), true);
+    }
+    if (rc != GM_OK) {
+        for (size_t i = 0; i < st.n; i++) gm_value_free(&st.v[i]);
+        return rc;
+    }
+    cp_obj_commit(G, k, a, row, v, &st);
+    cp_obj_settle(G, k, a);
+    return GM_OK;
+}
+
+/* The column holds no value but (maybe) row's: a struct of v's keys, v at row. */
+static gm_status cp_obj_new(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const gm_value *v)
+{
+    cp_attr t;
+    memset(&t, 0, sizeof t);
+    t.type = CP_OBJ;
+    t.w = 1;
+    gm_status rc = cp_obj_schema(&t, v, cp_rows(G, k));
+    if (rc == GM_OK) rc = cp_obj_put(G, k, &t, row, v);
+    if (rc != GM_OK) {                        /* CP_MISMATCH: more tagged members than the stash */
+        cp_attr_free_data(&t);
+        return rc;
+    }
+    cp_attr_take(a, &t);
+    return GM_OK;
+}
+
 gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm_value *v, bool settle)
 {
     cp_type want = cp_type_of(v);
@@ -1228,6 +1536,7 @@ gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm
         ** bitmap); the row's data is left as it was and ignored while the bit is set */
         CP_TRY(cp_mark_row(&a->nulls, row, a->valid.cap));
         cp_unmark(&a->ints, row);
+        for (size_t j = 0; j < a->nkids; j++) cp_row_clear(&a->kids[j], row);
     } else {
         /* rows holding a value (not a null) decide whether the column can be re-typed */
         size_t nreal = a->nvalid - a->nulls.n;
@@ -1236,8 +1545,16 @@ gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm
             unsigned kind = cp_list_kind(v);
             if (kind != GM_NULL && kind != a->lkind) want = CP_VAL;   /* list<int> meets list<str> */
         }
-        if (a->type == CP_VAL || cp_same(a->type, want)) rc = cp_data_put(G, k, a, row, v, was, settle);
-        else if (nreal == 0 || (nreal == 1 && wasreal)) rc = cp_retype_put(G, k, a, row, v, want);
+        bool fresh = nreal == 0 || (nreal == 1 && wasreal);   /* no other row holds a value */
+        if (a->type == CP_OBJ && want == CP_OBJ) {
+            rc = cp_obj_put(G, k, a, row, v);
+            if (rc == CP_MISMATCH && fresh) rc = cp_obj_new(G, k, a, row, v);
+            if (rc == CP_MISMATCH) rc = cp_to_val(G, k, a, row, v);
+        } else if (a->type == CP_VAL || cp_same(a->type, want)) rc = cp_data_put(G, k, a, row, v, was, settle);
+        else if (fresh && want == CP_OBJ) {
+            rc = cp_obj_new(G, k, a, row, v);
+            if (rc == CP_MISMATCH) rc = cp_to_val(G, k, a, row, v);
+        } else if (fresh) rc = cp_retype_put(G, k, a, row, v, want);
         else if (a->type == CP_F64 && want == CP_I64 && cp_int_exact(v->as.i)) {
             /* an int among doubles: stored as the double it equals, marked */
             rc = cp_mark_row(&a->ints, row, a->valid.cap);
@@ -1300,11 +1617,7 @@ gm_status cp_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
 {
     cp_attr *a = cp_attr_find(CP(g), k, key);
     if (a == NULL || !cp_bit(a->valid.p, h)) return GM_ABSENT;
-    cp_bit_clr(a->valid.p, h);
-    a->nvalid--;
-    cp_unmark(&a->nulls, h);
-    cp_unmark(&a->ints, h);
-    if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[h]);
+    cp_row_clear(a, h);
     return GM_OK;
 }
 
@@ -1338,6 +1651,11 @@ bool cp_batch_borrows(const cp_attr *a, const gm_value *vals, size_t count)
             uintptr_t x = (uintptr_t)vals[i].as.a.items;
             if (vals[i].type == GM_ARRAY && a->items.p != NULL && x >= lo && x < hi) return true;
         }
+        return false;
+    }
+    if (a->type == CP_OBJ) {                  /* strings in the members, the decoding scratch */
+        for (size_t i = 0; i < count; i++)
+            if (vals[i].type == GM_OBJECT || vals[i].type == GM_ARRAY || vals[i].type == GM_STRING) return true;
         return false;
     }
     if (a->type != CP_VAL) return false;
@@ -1381,6 +1699,8 @@ static size_t cp_attr_bytes(const cp_attr *a)
         const gm_value *v = a->data.p;
         for (size_t i = 0; i < a->data.cap; i++) n += gm_value_payload_bytes(&v[i]);
     }
+    n += a->nkids * sizeof(cp_attr);
+    for (size_t j = 0; j < a->nkids; j++) n += cp_attr_bytes(&a->kids[j]);
     return n;
 }
 
