@@ -248,14 +248,14 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
     if (uniform && (a->type == CP_I64 || a->type == CP_F64 || a->type == CP_BOOL)) {
         /* the typed loop: no allocation at all */
         unsigned w = a->w;
+        if ((a->nulls.n | a->ints.n) != 0)       /* the rows set lose their marks */
+            for (size_t i = 0; i < count; i++) { cp_unmark(&a->nulls, hs[i]); cp_unmark(&a->ints, hs[i]); }
         for (size_t i = 0; i < count; i++) {
             uint32_t h = hs[i];
             if (a->type == CP_I64) cp_iput(a->data.p, w, h, vals[i].as.i);
             else if (a->type == CP_F64) ((double *)a->data.p)[h] = vals[i].as.d;
             else if (vals[i].as.b) cp_bit_set(a->data.p, h);
             else cp_bit_clr(a->data.p, h);
-            cp_unmark(&a->nulls, h);
-            cp_unmark(&a->ints, h);
             if (!cp_bit(valid, h)) {
                 cp_bit_set(valid, h);
                 a->nvalid++;

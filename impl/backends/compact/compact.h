@@ -103,6 +103,7 @@
 #define CP_NIL        UINT32_MAX   /* end of an incidence list */
 #define CP_DICT_SMALL 64           /* a string dictionary up to this size is always kept */
 
+/* The scalar layouts come first, up to CP_STR: cp_attr_put's fast path tests want <= CP_STR. */
 typedef enum cp_type { CP_EMPTY = 0, CP_I64, CP_F64, CP_BOOL, CP_DICT, CP_STR, CP_VAL, CP_LIST, CP_OBJ } cp_type;
 
 typedef struct cp_buf { void *p; size_t cap; } cp_buf;   /* cap in elements */
@@ -117,12 +118,13 @@ typedef struct cp_attr {
     uint8_t  w;           /* I64: bytes per value (1, 2, 4, 8); DICT: bytes per code (1, 2, 4) */
     uint8_t  lkind;       /* LIST: the items' gm_type (GM_INT, GM_DOUBLE, GM_STRING), or GM_NULL
                           ** while every stored list is empty */
-    cp_buf   items;       /* LIST: gm_value scratch a read decodes one row's items into */
     bool     ldict;       /* LIST of strings: rows are codes of w bytes (1, 2, 4) into dict, whose
                           ** strings are in kbytes; false: rows hold the strings themselves */
-    cp_buf   kbytes;      /* LIST dictionary: the distinct strings back to back */
     bool     luns;        /* LIST of ints at w = 4: the items are uint32 (no item negative) */
     bool     lneg;        /* LIST of ints: some item stored was negative (sticky) */
+    cp_buf   items;       /* LIST: gm_value scratch a read decodes one row's items into; OBJ:
+                          ** the values a read decodes the object's members into */
+    cp_buf   kbytes;      /* LIST dictionary: the distinct strings back to back */
     size_t   nkbytes;     /* bytes used in kbytes */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
