@@ -77,6 +77,8 @@ REQUIRED = [("build", "time_ns", "best"), ("build", "time_ns", "median")] + [
     (op, "checksum", "exact") for op in ("get", "column", "filter", "neighbors", "remove")]
 BUILD_MEMORY = ("heap_live_bytes", "mallinfo_bytes", "jemalloc_allocated_bytes")
 INFO_KEY = re.compile(r"[A-Za-z0-9_.:-]+\Z")
+# a gm_memory_usage component may name its layout too (compact: "usage.node:uid list<str>")
+USAGE_KEY = re.compile(r"usage\.[A-Za-z0-9_.:-][A-Za-z0-9_.:<>+; -]*\Z")
 # A generated scenario (params.json with sha256) of at least this many nodes is checked by
 # provenance and read lightly (load_light): the strict loader holds every record as Python
 # objects, ~2 GB and ~1 min at 1M nodes, ~20 GB at 10M.
@@ -192,7 +194,7 @@ def validate(lines, where):
             raise BenchError(f"{where}: stdout line {i}: {len(f)} fields, want 5: {line!r}")
         op, metric, value, unit, stat = f
         if op == "info":
-            if not INFO_KEY.match(metric) or unit or stat:
+            if not (INFO_KEY.match(metric) or USAGE_KEY.match(metric)) or unit or stat:
                 raise BenchError(f"{where}: stdout line {i}: bad info line {line!r}")
         else:
             if op not in OPERATIONS or metric not in METRICS:

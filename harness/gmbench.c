@@ -233,8 +233,14 @@ static void gmb_free(gmb *b)
 static void gmb_usage_cb(void *ud, const char *component, size_t bytes)
 {
     (void)ud;
-    char key[256];
+    /* a component may name a layout ("node:uid list<str>", compact); any byte outside the info
+    ** key alphabet (bench.py's INFO_KEY: a key or member name with a comma, say) becomes '_' */
+    char key[320];
     snprintf(key, sizeof key, "usage.%s", component);
+    for (char *p = key; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              strchr("_.:<>+; -", *p) != NULL))
+            *p = '_';
     gmh_infof(key, "%zu", bytes);
 }
 

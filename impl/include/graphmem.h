@@ -238,8 +238,10 @@ typedef enum gm_col_layout {
     /* narrow layouts (the `compact` backend); `packed` holds len entries of `width` bytes each */
     GM_COL_INT,       /* node i's int is packed[i] as int8/int16/int32 (width 1, 2, 4); an int
                       ** column stored at 8 bytes is GM_COL_I64                             */
-    GM_COL_DICT_N     /* node i's string is dict[packed[i]], codes uint8/uint16 (width 1, 2);
+    GM_COL_DICT_N,    /* node i's string is dict[packed[i]], codes uint8/uint16 (width 1, 2);
                       ** 4-byte codes are GM_COL_DICT                                         */
+    GM_COL_STR_N      /* node i's string is bytes[packed[i] .. packed[i+1]), uint32 offsets
+                      ** (width 4, len + 1 entries); 8-byte offsets are GM_COL_STR            */
 } gm_col_layout;
 
 /* One attribute for every node handle 0 .. len-1 (len = gm_node_bound()). Bit i of valid[i/8]
@@ -258,15 +260,16 @@ typedef struct gm_column {
     const double  *f64;
     const uint8_t *bits;
     const uint64_t *offsets;   /* GM_COL_STR: len + 1 entries */
-    const char     *bytes;     /* GM_COL_STR */
+    const char     *bytes;     /* GM_COL_STR, GM_COL_STR_N */
     const uint32_t *codes;     /* GM_COL_DICT */
     const gm_str   *dict;      /* GM_COL_DICT: ndict distinct strings */
     size_t          ndict;
     const gm_value *values;    /* GM_COL_VALUES: payloads BORROWED as the column */
     bool            aliased;
     void           *priv;      /* the backend's; do not touch */
-    const void     *packed;    /* GM_COL_INT / GM_COL_DICT_N: len entries of `width` bytes */
-    unsigned        width;     /* GM_COL_INT: 1, 2 or 4; GM_COL_DICT_N: 1 or 2 */
+    const void     *packed;    /* GM_COL_INT / GM_COL_DICT_N: len entries of `width` bytes;
+                               ** GM_COL_STR_N: len + 1 offsets into `bytes` */
+    unsigned        width;     /* GM_COL_INT: 1, 2 or 4; GM_COL_DICT_N: 1 or 2; GM_COL_STR_N: 4 */
 } gm_column;
 
 gm_status gm_node_column(gm_graph *g, const char *key, gm_column *out);

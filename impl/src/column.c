@@ -34,6 +34,12 @@ gm_status gm_column_value(const gm_column *col, size_t i, gm_value *out)
         *out = gm_strn(col->dict[c].ptr, col->dict[c].len);
         return GM_OK;
     }
+    case GM_COL_STR_N: {
+        if (col->width != 4) return GM_EINVAL;
+        const uint32_t *o = col->packed;
+        *out = gm_strn(col->bytes + o[i], (size_t)(o[i + 1] - o[i]));
+        return GM_OK;
+    }
     case GM_COL_EMPTY:  return GM_ABSENT;
     }
     return GM_EINVAL;

@@ -83,6 +83,15 @@ gm_col_layout check_column(gm_graph *g, const char *key, int line)
             assert_true(x == nv.as.i);
             break;
         }
+        case GM_COL_STR_N: {
+            assert_int_equal(nv.type, GM_STRING);
+            assert_int_equal(col.width, 4);
+            uint32_t o0 = ((const uint32_t *)col.packed)[i], o1 = ((const uint32_t *)col.packed)[i + 1];
+            assert_true(o1 >= o0);
+            assert_int_equal(o1 - o0, nv.as.s.len);
+            if (nv.as.s.len) assert_memory_equal(col.bytes + o0, nv.as.s.ptr, nv.as.s.len);
+            break;
+        }
         case GM_COL_DICT_N: {
             assert_int_equal(nv.type, GM_STRING);
             assert_true(col.width == 1 || col.width == 2);
@@ -163,9 +172,9 @@ void t_columns(void **state)
     assert_int_equal(CHECK_COLUMN(g, "d"), GM_COL_F64);
     assert_int_equal(CHECK_COLUMN(g, "b"), GM_COL_BOOL);
     l = CHECK_COLUMN(g, "s");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
+    assert_true(l == GM_COL_STR || l == GM_COL_STR_N || l == GM_COL_DICT || l == GM_COL_DICT_N);
     l = CHECK_COLUMN(g, "low");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
+    assert_true(l == GM_COL_STR || l == GM_COL_STR_N || l == GM_COL_DICT || l == GM_COL_DICT_N);
     assert_int_equal(CHECK_COLUMN(g, "mixed"), GM_COL_VALUES);      /* ints and nulls */
     CHECK_COLUMN(g, "numbers");                                     /* ints and doubles: types kept */
     CHECK_COLUMN(g, "nested");
@@ -234,7 +243,7 @@ void t_columns_strings_many(void **state)
         OK(g, gm_node_set(g, hs[i], "one", &model[i]));
     }
     gm_col_layout l = CHECK_COLUMN(g, "one");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
+    assert_true(l == GM_COL_STR || l == GM_COL_STR_N || l == GM_COL_DICT || l == GM_COL_DICT_N);
     for (int i = 0; i < M; i++) {
         if (i % 11 == 5) expect_node_absent(g, hs[i], "one");
         else expect_node_val(g, hs[i], "one", &model[i]);
@@ -270,7 +279,7 @@ void t_columns_strings_many(void **state)
     }
     OK(g, gm_node_set_batch(g, "batch", live, vals, n));
     l = CHECK_COLUMN(g, "batch");
-    assert_true(l == GM_COL_STR || l == GM_COL_DICT || l == GM_COL_DICT_N);
+    assert_true(l == GM_COL_STR || l == GM_COL_STR_N || l == GM_COL_DICT || l == GM_COL_DICT_N);
     for (size_t i = 0; i < n; i++) expect_node_val(g, live[i], "batch", &vals[i]);
     /* a second batch over half of them, then mixed types */
     for (size_t i = 0; i < n; i += 2) vals[i] = gm_cstr("batch-two");
@@ -458,6 +467,10 @@ static gm_col_layout check_alias(gm_graph *g, const char *key, bool *aliased, in
             break;
         case GM_COL_VALUES: owned_(col.values, n * sizeof *col.values, "values", key, line); break;
         case GM_COL_INT: owned_(col.packed, n * col.width, "packed ints", key, line); break;
+        case GM_COL_STR_N:
+            owned_(col.packed, (n + 1) * 4, "uint32 offsets", key, line);
+            owned_(col.bytes, ((const uint32_t *)col.packed)[n], "bytes", key, line);
+            break;
         case GM_COL_DICT_N:
             owned_(col.packed, n * col.width, "packed codes", key, line);
             owned_(col.dict, col.ndict * sizeof *col.dict, "dict", key, line);
@@ -787,6 +800,18 @@ void t_column_value_decoding(void **state)
     assert_int_equal(gm_column_value(&c, 1, &v), GM_OK);
     assert_int_equal(v.as.s.len, 1);
     assert_int_equal(gm_column_value(&c, 2, &v), GM_EINVAL);     /* code 5 */
+    const uint32_t off32[9] = { 0, 1, 3, 3, 6 };
+    memset(&c, 0, sizeof c);
+    c.layout = GM_COL_STR_N; c.len = 8; c.valid = valid; c.packed = off32; c.width = 4; c.bytes = "abcdef";
+    assert_int_equal(gm_column_value(&c, 1, &v), GM_OK);
+    assert_int_equal(v.type, GM_STRING); assert_int_equal(v.as.s.len, 2);
+    assert_memory_equal(v.as.s.ptr, "bc", 2);
+    assert_int_equal(gm_column_value(&c, 2, &v), GM_OK);
+    assert_int_equal(v.as.s.len, 0);
+    assert_int_equal(gm_column_value(&c, 3, &v), GM_OK);
+    assert_memory_equal(v.as.s.ptr, "def", 3);
+    c.width = 8;                                                 /* GM_COL_STR_N is 4 */
+    assert_int_equal(gm_column_value(&c, 0, &v), GM_EINVAL);
     c.layout = GM_COL_EMPTY;
     assert_int_equal(gm_column_value(&c, 0, &v), GM_ABSENT);
     c.layout = (gm_col_layout)99;
@@ -801,8 +826,9 @@ void t_column_value_decoding(void **state)
 typedef struct col_usage { const char *name; size_t bytes; } col_usage;
 static void col_usage_cb(void *ud, const char *component, size_t bytes)
 {
-    col_usage *u = ud;
-    if (strcmp(component, u->name) == 0) u->bytes = bytes;
+    col_usage *u = ud;                        /* "node:k", or compact's "node:k <layout>" */
+    size_t n = strlen(u->name);
+    if (strncmp(component, u->name, n) == 0 && (component[n] == '\0' || component[n] == ' ')) u->bytes = bytes;
 }
 
 

@@ -960,6 +960,7 @@ static const char *layout_name(gm_col_layout l)
     case GM_COL_F64:    return "f64";
     case GM_COL_BOOL:   return "bool";
     case GM_COL_STR:    return "str";
+    case GM_COL_STR_N:  return "str";      /* compact: uint32 offsets */
     case GM_COL_DICT:   return "dict";
     case GM_COL_VALUES: return "values";
     case GM_COL_INT:    return "int";      /* compact: ints at the stored width (format b/h/i) */

@@ -121,8 +121,9 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
         break;
     case CP_STR:
         cp_str_finalize(a, rows);            /* writes offsets in place; no allocation */
-        out->layout = GM_COL_STR;
-        out->offsets = a->data.p;
+        out->layout = GM_COL_STR_N;
+        out->packed = a->data.p;
+        out->width = 4;
         out->bytes = a->dbytes.p ? (const char *)a->dbytes.p : "";
         break;
     case CP_VAL: out->layout = GM_COL_VALUES; out->values = a->data.p; break;

@@ -49,8 +49,8 @@ static size_t cp_esz(cp_type t, unsigned w)
 {
     switch (t) {
     case CP_I64: case CP_DICT: return w ? w : 1;
-    case CP_F64: case CP_STR: return 8;
-    case CP_LIST: return 4;                   /* uint32 offsets: a list column holds < 4 GiB */
+    case CP_F64: return 8;
+    case CP_STR: case CP_LIST: return 4;      /* uint32 offsets: a column's bytes stay < 4 GiB */
     case CP_BOOL: return 1;
     case CP_VAL: return sizeof(gm_value);
     case CP_OBJ: case CP_EMPTY: break;
@@ -653,7 +653,7 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
         return;
     }
     case CP_STR: {
-        const uint64_t *off = a->data.p;
+        const uint32_t *off = a->data.p;
         const char *b = a->dbytes.p ? (const char *)a->dbytes.p : "";
         if (row < a->hi) *out = gm_strn(b + off[row], (size_t)(off[row + 1] - off[row]));
         else *out = gm_strn(b, 0);
@@ -691,8 +691,12 @@ size_t cp_list_row(const cp_attr *a, size_t row, gm_value *it)
         if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) it[i] = gm_int(cp_list_iget(p + (size_t)a->w * i, a->w, a->luns));
         else if (a->lkind == GM_DOUBLE) for (size_t i = 0; i < n; i++) { double x; memcpy(&x, p + 8 * i, 8); it[i] = gm_double(x); }
         else if (a->ldict) {
-            const gm_str *d = a->dict.p;
-            for (size_t i = 0; i < n; i++) { gm_str e = d[cp_uget(p, a->w, i)]; it[i] = gm_strn(e.ptr, e.len); }
+            const uint32_t *d = a->dict.p;
+            const char *kb = a->kbytes.p ? (const char *)a->kbytes.p : "";
+            for (size_t i = 0; i < n; i++) {
+                uint32_t c = cp_uget(p, a->w, i);
+                it[i] = gm_strn(kb + d[c], d[c + 1] - d[c]);
+            }
         } else if (n > 0) {
             p += 4;
             for (size_t i = 0; i < n; i++) {
@@ -766,14 +770,15 @@ static gm_status cp_to_str(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
     for (size_t r = 0; r < rows; r++)
         if (r == row) total += len;
         else if (cp_bit(valid, r) && !cp_is_null(a, r)) total += d[cp_uget(codes, w, r)].len;
+    if (total > UINT32_MAX) return GM_ENOMEM;                   /* uint32 offsets */
     cp_buf off = { NULL, 0 }, bytes = { NULL, 0 };
-    if (cp_buf_reserve(&off, rows + 1, 8, true) != GM_OK) return GM_ENOMEM;
+    if (cp_buf_reserve(&off, rows + 1, 4, true) != GM_OK) return GM_ENOMEM;
     if (cp_buf_reserve(&bytes, total, 1, true) != GM_OK) { gm_mem_free(off.p); return GM_ENOMEM; }
-    uint64_t *o = off.p;
+    uint32_t *o = off.p;
     char *b = bytes.p;
     size_t pos = 0;
     for (size_t r = 0; r < rows; r++) {
-        o[r] = pos;
+        o[r] = (uint32_t)pos;
         const char *p = NULL;
         size_t n = 0;
         if (r == row) { p = s; n = len; }
@@ -781,7 +786,7 @@ static gm_status cp_to_str(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
         if (n > 0) memcpy(b + pos, p, n);
         pos += n;
     }
-    o[rows] = pos;
+    o[rows] = (uint32_t)pos;
     cp_attr_free_data(a);
     a->type = CP_STR;
     a->data = off;
@@ -910,24 +915,43 @@ static void cp_list_need(unsigned *w, bool *uns, bool *neg, int64_t x)
     *w = sw;
 }
 
-/* -- list<str> dictionary: entries back to back in kbytes, in code order (cp_dent_*, as a DICT
-** column's in dbytes) -- */
+/* -- list<str> dictionary: the distinct strings back to back in kbytes, in code order; entry c
+** is kbytes[off[c] .. off[c + 1]) with off = dict as uint32 (ndict + 1 entries, off[0] = 0):
+** 4 bytes an entry where a DICT column's gm_str takes 16 (no view exposes these entries) -- */
+
+static gm_str cp_ldict_key(const void *ctx, uint32_t code)
+{
+    const cp_attr *a = ctx;
+    const uint32_t *off = a->dict.p;
+    gm_str e;
+    e.ptr = (const char *)a->kbytes.p + off[code];
+    e.len = off[code + 1] - off[code];
+    return e;
+}
 
 static bool cp_ldict_find(const cp_attr *a, uint64_t h, const char *s, size_t len, uint32_t *code)
 {
-    return a->ndict > 0 && gm_idx_find_h(&a->didx, h, s, len, cp_dict_key, a, code);
+    return a->ndict > 0 && gm_idx_find_h(&a->didx, h, s, len, cp_ldict_key, a, code);
 }
 
 /* Room for nnew more entries of `bytes` in all; the rows' codes widen first (re-encoded). */
 static gm_status cp_ldict_reserve(cp_attr *a, size_t nnew, size_t bytes)
 {
+    if (a->nkbytes + bytes > UINT32_MAX) return GM_ENOMEM;     /* uint32 entry offsets */
     CP_TRY(cp_list_widen(a, cp_uwidth(a->ndict + nnew - 1), false));
-    return cp_dent_reserve(a, &a->kbytes, a->nkbytes, nnew, bytes, false);
+    CP_TRY(cp_buf_reserve(&a->dict, a->ndict + nnew + 1, 4, false));
+    CP_TRY(cp_buf_reserve(&a->kbytes, a->nkbytes + bytes, 1, false));
+    return gm_idx_reserve(&a->didx, a->ndict + nnew, false, cp_ldict_key, a);
 }
 
 static uint32_t cp_ldict_commit(cp_attr *a, uint64_t h, const char *s, size_t len)
 {
-    return cp_dent_commit(a, &a->kbytes, &a->nkbytes, h, s, len);
+    uint32_t *off = a->dict.p;
+    if (len > 0) memcpy((char *)a->kbytes.p + a->nkbytes, s, len);
+    a->nkbytes += len;
+    off[a->ndict + 1] = (uint32_t)a->nkbytes;
+    gm_idx_insert_h(&a->didx, h, (uint32_t)a->ndict);
+    return (uint32_t)a->ndict++;
 }
 
 /* list<str> codes -> strings in the rows (count, then length + bytes per item), the dictionary
@@ -937,13 +961,12 @@ static gm_status cp_list_to_arena(cp_attr *a)
 {
     uint32_t *off = a->data.p;
     const char *src = a->dbytes.p;
-    const gm_str *d = a->dict.p;
     unsigned w = a->w;
     size_t total = 0;
     for (size_t r = 0; r < a->hi; r++) {
         size_t n = (size_t)(off[r + 1] - off[r]) / w;
         if (n > 0) total += 4;
-        for (size_t i = 0; i < n; i++) total += 4 + d[cp_uget(src + off[r], w, i)].len;
+        for (size_t i = 0; i < n; i++) total += 4 + cp_ldict_key(a, cp_uget(src + off[r], w, i)).len;
     }
     if (total > UINT32_MAX) return GM_ENOMEM;                   /* uint32 offsets */
     cp_buf nb = { NULL, 0 };
@@ -961,7 +984,7 @@ static gm_status cp_list_to_arena(cp_attr *a)
             pos += 4;
         }
         for (size_t i = 0; i < n; i++) {
-            gm_str e = d[cp_uget(src + o0, w, i)];
+            gm_str e = cp_ldict_key(a, cp_uget(src + o0, w, i));
             uint32_t l = (uint32_t)e.len;
             memcpy(dst + pos, &l, 4);
             if (l > 0) memcpy(dst + pos + 4, e.ptr, l);
@@ -1064,13 +1087,14 @@ gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
         gm_mem_free(tmp);
         return rc;
     }
-    uint64_t *off = a->data.p;
+    uint32_t *off = a->data.p;
+    if (a->nbytes + len > UINT32_MAX) return GM_ENOMEM;   /* uint32 offsets: < 4 GiB a column */
     if (row >= a->hi) {                       /* append: the build order */
         CP_TRY(cp_buf_reserve(&a->dbytes, a->nbytes + len, 1, false));
-        for (size_t i = a->hi + 1; i <= row; i++) off[i] = a->nbytes;
+        for (size_t i = a->hi + 1; i <= row; i++) off[i] = (uint32_t)a->nbytes;
         if (len > 0) memcpy((char *)a->dbytes.p + a->nbytes, s, len);
         a->nbytes += len;
-        off[row + 1] = a->nbytes;
+        off[row + 1] = (uint32_t)a->nbytes;
         a->hi = row + 1;
         return GM_OK;
     }
@@ -1081,7 +1105,7 @@ gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
     size_t tail = a->nbytes - (size_t)off[row + 1];
     if (len != old) {
         if (tail > 0) memmove(b + off[row] + len, b + off[row + 1], tail);
-        uint64_t delta = (uint64_t)len - (uint64_t)old;   /* modular: works for shrinking too */
+        uint32_t delta = (uint32_t)len - (uint32_t)old;   /* modular: works for shrinking too */
         for (size_t i = row + 1; i <= a->hi; i++) off[i] += delta;
         a->nbytes = a->nbytes + len - old;
     }
@@ -1092,13 +1116,8 @@ gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
 void cp_str_finalize(cp_attr *a, size_t rows)
 {
     if ((a->type != CP_STR && a->type != CP_LIST) || a->hi >= rows) return;
-    if (a->type == CP_LIST) {                 /* uint32 offsets (cp_slot keeps nbytes below 4 GiB) */
-        uint32_t *o = a->data.p;
-        for (size_t i = a->hi + 1; i <= rows; i++) o[i] = (uint32_t)a->nbytes;
-    } else {
-        uint64_t *o = a->data.p;
-        for (size_t i = a->hi + 1; i <= rows; i++) o[i] = a->nbytes;
-    }
+    uint32_t *o = a->data.p;                  /* uint32 offsets: nbytes stays below 4 GiB */
+    for (size_t i = a->hi + 1; i <= rows; i++) o[i] = (uint32_t)a->nbytes;
     a->hi = rows;
 }
 
@@ -1406,6 +1425,7 @@ static gm_status cp_obj_prep(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
         }
         case CP_STR:
             if (want != CP_DICT) return CP_MISMATCH;
+            if (kid->nbytes + m->as.s.len > UINT32_MAX) return GM_ENOMEM;   /* cp_str_put's bound */
             CP_TRY(cp_buf_reserve(&kid->dbytes, kid->nbytes + m->as.s.len, 1, false));
             break;
         case CP_OBJ:
@@ -1706,7 +1726,7 @@ gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32
 static size_t cp_attr_bytes(const cp_attr *a)
 {
     size_t n = a->namelen + 1 + a->valid.cap + a->nulls.bits.cap + a->ints.bits.cap + a->data.cap * cp_aesz(a) +
-               a->dict.cap * sizeof(gm_str) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
+               a->dict.cap * (a->type == CP_LIST ? 4 : sizeof(gm_str)) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
                a->items.cap * sizeof(gm_value) + a->kbytes.cap;
     if (a->type == CP_VAL) {
         const gm_value *v = a->data.p;
@@ -1715,6 +1735,44 @@ static size_t cp_attr_bytes(const cp_attr *a)
     n += a->nkids * sizeof(cp_attr);
     for (size_t j = 0; j < a->nkids; j++) n += cp_attr_bytes(&a->kids[j]);
     return n;
+}
+
+/* Append column a's layout to buf (len bytes, at *at): "int16", "dict<u8>", "list<uint32>",
+** "struct<city: dict<u8>; zip: int32>", "+nulls" / "+ints" where those marks are held. */
+static void cp_layout_name(const cp_attr *a, char *buf, size_t len, size_t *at)
+{
+#define CP_PUT(...) do { if (*at < len) { int n_ = snprintf(buf + *at, len - *at, __VA_ARGS__); \
+                                          if (n_ > 0) *at += (size_t)n_; } } while (0)
+    static const char *const iname[9] = { "", "int8", "int16", "", "int32", "", "", "", "int64" };
+    static const char *const uname[5] = { "", "u8", "u16", "", "u32" };
+    unsigned w = a->w < 9 ? a->w : 8;
+    switch (a->type) {
+    case CP_EMPTY: CP_PUT("empty"); break;
+    case CP_I64: CP_PUT("%s", iname[w]); break;
+    case CP_F64: CP_PUT("f64"); break;
+    case CP_BOOL: CP_PUT("bits"); break;
+    case CP_DICT: CP_PUT("dict<%s>", uname[w < 5 ? w : 4]); break;
+    case CP_STR: CP_PUT("str"); break;
+    case CP_VAL: CP_PUT("tagged"); break;
+    case CP_LIST:
+        if (a->lkind == GM_INT) CP_PUT("list<%s>", a->luns && w == 4 ? "uint32" : iname[w]);
+        else if (a->lkind == GM_DOUBLE) CP_PUT("list<f64>");
+        else if (a->lkind == GM_STRING && a->ldict) CP_PUT("list<dict<%s>>", uname[w < 5 ? w : 4]);
+        else if (a->lkind == GM_STRING) CP_PUT("list<str>");
+        else CP_PUT("list<empty>");
+        break;
+    case CP_OBJ:
+        CP_PUT("struct<");
+        for (size_t j = 0; j < a->nkids; j++) {
+            CP_PUT("%s%s: ", j ? "; " : "", a->kids[j].name);
+            cp_layout_name(&a->kids[j], buf, len, at);
+        }
+        CP_PUT(">");
+        break;
+    }
+    if (a->nulls.n > 0) CP_PUT("+nulls");
+    if (a->ints.n > 0) CP_PUT("+ints");
+#undef CP_PUT
 }
 
 gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
@@ -1730,8 +1788,11 @@ gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < G->attrs[k].n; i++) {
             const cp_attr *a = &G->attrs[k].a[i];
-            char name[128];
-            snprintf(name, sizeof name, "%s:%s", cp_kind_name((gm_kind)k), a->name);
+            /* "node:role dict<u8>": the key, then its layout (truncated past 255 bytes) */
+            char name[256];
+            int n = snprintf(name, sizeof name, "%s:%s ", cp_kind_name((gm_kind)k), a->name);
+            size_t at = n > 0 ? (size_t)n : 0;
+            cp_layout_name(a, name, sizeof name, &at);
             fn(ud, name, cp_attr_bytes(a));
         }
     return GM_OK;
