@@ -97,7 +97,8 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
     out->aliased = true;
     out->valid = a->valid.p;
     if (a->nvalid == 0) return GM_OK;
-    if (a->nulls.n > 0 || a->ints.n > 0 || a->type == CP_LIST || a->type == CP_OBJ) return cz_column_decode(g, a, key, out);
+    if (a->nulls.n > 0 || a->ints.n > 0 || a->type == CP_LIST || a->type == CP_OBJ || a->type == CP_VAL)
+        return cz_column_decode(g, a, key, out);
     switch (a->type) {
     case CP_I64:
         if (a->w == 8) { out->layout = GM_COL_I64; out->i64 = a->data.p; break; }
@@ -126,7 +127,7 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
         out->width = 4;
         out->bytes = a->dbytes.p ? (const char *)a->dbytes.p : "";
         break;
-    case CP_VAL: out->layout = GM_COL_VALUES; out->values = a->data.p; break;
+    case CP_VAL: break;                       /* decoded above */
     case CP_LIST: case CP_OBJ: break;         /* decoded above */
     case CP_EMPTY: break;
     }

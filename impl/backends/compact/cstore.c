@@ -52,7 +52,7 @@ static size_t cp_esz(cp_type t, unsigned w)
     case CP_F64: return 8;
     case CP_STR: case CP_LIST: return 4;      /* uint32 offsets: a column's bytes stay < 4 GiB */
     case CP_BOOL: return 1;
-    case CP_VAL: return sizeof(gm_value);
+    case CP_VAL: return sizeof(gm_value *);   /* a pointer a row: sparse columns stay small */
     case CP_OBJ: case CP_EMPTY: break;
     }
     return 1;
@@ -89,6 +89,24 @@ static size_t cp_data_need(cp_type t, size_t rows)
 
 static void cp_attr_free(cp_attr *a);
 
+/* VAL rows (compact.h, "tagged values"): one block per row holding a deep copy of its value. */
+static gm_status cp_val_new(const gm_value *v, gm_value **out)
+{
+    gm_value *n = gm_mem_alloc(sizeof *n);
+    if (n == NULL) return GM_ENOMEM;
+    gm_status rc = gm_value_copy(n, v);
+    if (rc != GM_OK) { gm_mem_free(n); return rc; }
+    *out = n;
+    return GM_OK;
+}
+static void cp_val_drop(gm_value **slot)
+{
+    if (*slot == NULL) return;
+    gm_value_free(*slot);
+    gm_mem_free(*slot);
+    *slot = NULL;
+}
+
 /* Free everything but the name and the validity bitmap. */
 static void cp_attr_free_data(cp_attr *a)
 {
@@ -97,8 +115,8 @@ static void cp_attr_free_data(cp_attr *a)
     a->kids = NULL;
     a->nkids = 0;
     if (a->type == CP_VAL) {
-        gm_value *v = a->data.p;
-        for (size_t i = 0; i < a->data.cap; i++) gm_value_free(&v[i]);
+        gm_value **v = a->data.p;
+        for (size_t i = 0; i < a->data.cap; i++) cp_val_drop(&v[i]);
     }
     gm_mem_free(a->data.p);
     gm_mem_free(a->dict.p);
@@ -247,7 +265,7 @@ static void cp_row_clear_rest(cp_attr *a, size_t row)
 {
     cp_unmark(&a->nulls, row);
     cp_unmark(&a->ints, row);
-    if (a->type == CP_VAL) gm_value_free(&((gm_value *)a->data.p)[row]);
+    if (a->type == CP_VAL) cp_val_drop(&((gm_value **)a->data.p)[row]);
     for (size_t j = 0; j < a->nkids; j++) cp_row_clear(&a->kids[j], row);
 }
 static inline void cp_row_clear(cp_attr *a, size_t row)
@@ -659,7 +677,7 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
         else *out = gm_strn(b, 0);
         return;
     }
-    case CP_VAL: *out = ((const gm_value *)a->data.p)[row]; return;
+    case CP_VAL: *out = *((gm_value *const *)a->data.p)[row]; return;
     case CP_LIST: {
         /* decoded into the column's scratch, reserved by the puts for the longest list: the
         ** items are borrowed until the next read of this column (no allocation here) */
@@ -1140,10 +1158,10 @@ static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
     case CP_LIST: return cp_list_put(a, row, v);
     case CP_OBJ: break;                       /* cp_attr_put calls cp_obj_put itself */
     case CP_VAL: {
-        gm_value c;
-        CP_TRY(gm_value_copy(&c, v));        /* copy first: v may borrow from this very row */
-        gm_value *slot = &((gm_value *)a->data.p)[row];
-        gm_value_free(slot);
+        gm_value *c;
+        CP_TRY(cp_val_new(v, &c));           /* copy first: v may borrow from this very row */
+        gm_value **slot = &((gm_value **)a->data.p)[row];
+        cp_val_drop(slot);
         *slot = c;
         return GM_OK;
     }
@@ -1213,16 +1231,16 @@ static gm_status cp_to_val(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const
     cp_attr t;
     memset(&t, 0, sizeof t);
     t.type = CP_VAL;
-    CP_TRY(cp_buf_reserve(&t.data, rows, sizeof(gm_value), true));
-    gm_value *nv = t.data.p;
+    CP_TRY(cp_buf_reserve(&t.data, rows, sizeof(gm_value *), true));
+    gm_value **nv = t.data.p;
     /* v first: it may borrow a list's or an object's decoding scratch, which the reads of the
     ** other rows below overwrite */
-    gm_status rc = gm_value_copy(&nv[row], v);
+    gm_status rc = cp_val_new(v, &nv[row]);
     for (size_t r = 0; r < rows && rc == GM_OK; r++) {
         if (r == row || !cp_bit(a->valid.p, r)) continue;
         gm_value cur;
         cp_row_value(a, r, &cur);
-        rc = gm_value_copy(&nv[r], &cur);
+        rc = cp_val_new(&cur, &nv[r]);
     }
     if (rc != GM_OK) {
         cp_attr_free_data(&t);               /* frees the copies made so far */
@@ -1365,7 +1383,7 @@ static bool cp_dict_find(const cp_attr *a, const char *s, size_t len, uint32_t *
     return gm_idx_find_h(&a->didx, gm_idx_hash(s, len), s, len, cp_dict_key, a, code);
 }
 
-typedef struct cp_stash { gm_value v[CP_OBJ_STASH]; size_t n, used; } cp_stash;
+typedef struct cp_stash { gm_value *v[CP_OBJ_STASH]; size_t n, used; } cp_stash;
 
 /* Phase 1 of a struct put: make room in every member column for object v at row, changing
 ** representations only (widen, reserve a dictionary entry or bytes, allocate a marks bitmap,
@@ -1400,7 +1418,7 @@ static gm_status cp_obj_prep(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
         switch (kid->type) {
         case CP_VAL:
             if (st->n == CP_OBJ_STASH) return CP_MISMATCH;
-            CP_TRY(gm_value_copy(&st->v[st->n], m));
+            CP_TRY(cp_val_new(m, &st->v[st->n]));
             st->n++;
             break;
         case CP_I64:
@@ -1451,8 +1469,8 @@ static void cp_obj_commit(cp_graph *G, gm_kind k, cp_attr *a, size_t row, const 
         } else {
             switch (kid->type) {
             case CP_VAL: {
-                gm_value *slot = &((gm_value *)kid->data.p)[row];
-                gm_value_free(slot);
+                gm_value **slot = &((gm_value **)kid->data.p)[row];
+                cp_val_drop(slot);
                 *slot = st->v[st->used++];
                 break;
             }
@@ -1531,7 +1549,7 @@ static gm_status cp_obj_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, cons
         rc = cp_buf_reserve(&a->items, span > a->items.cap ? span : a->items.cap, sizeof(gm_value), true);
     }
     if (rc != GM_OK) {
-        for (size_t i = 0; i < st.n; i++) gm_value_free(&st.v[i]);
+        for (size_t i = 0; i < st.n; i++) cp_val_drop(&st.v[i]);
         return rc;
     }
     cp_obj_commit(G, k, a, row, v, &st);
@@ -1692,9 +1710,6 @@ bool cp_batch_borrows(const cp_attr *a, const gm_value *vals, size_t count)
         return false;
     }
     if (a->type != CP_VAL) return false;
-    uintptr_t lo = (uintptr_t)a->data.p, hi = lo + a->data.cap * sizeof(gm_value);
-    uintptr_t vlo = (uintptr_t)vals, vhi = vlo + count * sizeof *vals;
-    if (a->data.p != NULL && vlo < hi && lo < vhi) return true;
     for (size_t i = 0; i < count; i++) {
         gm_type t = vals[i].type;
         if ((t == GM_STRING && vals[i].as.s.len > 0) || (t == GM_ARRAY && vals[i].as.a.len > 0) ||
@@ -1729,8 +1744,9 @@ static size_t cp_attr_bytes(const cp_attr *a)
                a->dict.cap * (a->type == CP_LIST ? 4 : sizeof(gm_str)) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
                a->items.cap * sizeof(gm_value) + a->kbytes.cap;
     if (a->type == CP_VAL) {
-        const gm_value *v = a->data.p;
-        for (size_t i = 0; i < a->data.cap; i++) n += gm_value_payload_bytes(&v[i]);
+        gm_value *const *v = a->data.p;
+        for (size_t i = 0; i < a->data.cap; i++)
+            if (v[i] != NULL) n += sizeof(gm_value) + gm_value_payload_bytes(v[i]);
     }
     n += a->nkids * sizeof(cp_attr);
     for (size_t j = 0; j < a->nkids; j++) n += cp_attr_bytes(&a->kids[j]);
