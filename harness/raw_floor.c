@@ -65,7 +65,7 @@ static void raw_free(void *p, size_t n)
 
 /* ---------------------------------------------------------------- layout */
 
-typedef enum raw_kind { RAW_INT, RAW_F64, RAW_BOOL, RAW_DICT, RAW_STR, RAW_MIXED, RAW_LIST } raw_kind;
+typedef enum raw_kind { RAW_INT, RAW_F64, RAW_BOOL, RAW_DICT, RAW_STR, RAW_MIXED, RAW_LIST, RAW_STRUCT } raw_kind;
 #define RAW_ABSENT 0xFF                 /* mixed tag of an item without the attribute */
 
 typedef struct raw_col {
@@ -94,8 +94,14 @@ typedef struct raw_col {
             struct raw_col *child;      /* the items of every list, one typed column */
             size_t   fixed;             /* without offs: every list has this length */
         };
+        struct {                        /* STRUCT */
+            struct raw_col *kids;       /* one column per member key, n items each */
+            size_t   nkids;
+            const gm_str *keys;         /* borrowed from the first object (the data outlives us) */
+        };
     };
     uint8_t *valid, *nulls;             /* (n+7)/8 bytes each, or NULL */
+    uint8_t *ints;                      /* F64: items that are ints (exact as doubles), or NULL */
 } raw_col;
 
 static bool raw_has_arena(const raw_col *c)
@@ -130,6 +136,11 @@ static size_t raw_col_bytes(const raw_col *c)
 {
     size_t b = c->data_bytes + (raw_has_arena(c) ? c->arena_bytes : 0) + raw_exc_bytes(c);
     if (c->kind == RAW_LIST) b += raw_col_bytes(c->child);
+    if (c->kind == RAW_STRUCT) {
+        b += c->nkids * sizeof(raw_col);
+        for (size_t j = 0; j < c->nkids; j++) b += raw_col_bytes(&c->kids[j]);
+    }
+    if (c->ints) b += raw_bm(c->n);
     if (c->offs) b += ((c->kind == RAW_DICT ? c->ndict : c->n) + 1) * sizeof(uint32_t);
     if (c->valid) b += raw_bm(c->n);
     if (c->nulls) b += raw_bm(c->n);
@@ -144,6 +155,11 @@ static void raw_col_free(raw_col *c)
     if (c->valid) raw_free(c->valid, raw_bm(c->n));
     if (c->nulls) raw_free(c->nulls, raw_bm(c->n));
     if (c->kind == RAW_LIST) { raw_col_free(c->child); raw_free(c->child, sizeof *c->child); }
+    if (c->kind == RAW_STRUCT) {
+        for (size_t j = 0; j < c->nkids; j++) raw_col_free(&c->kids[j]);
+        raw_free(c->kids, c->nkids * sizeof *c->kids);
+    }
+    if (c->ints) raw_free(c->ints, raw_bm(c->n));
     if (c->kind == RAW_INT) raw_free(c->exc, raw_exc_bytes(c));
     memset(c, 0, sizeof *c);
 }
@@ -274,7 +290,11 @@ static bool raw_col_get(const raw_col *c, size_t i, gm_value *v)
     }
     switch (c->kind) {
     case RAW_INT: *v = gm_int(raw_int_get(c, i)); break;
-    case RAW_F64: *v = gm_double(((const double *)c->data)[i]); break;
+    case RAW_F64: {
+        double x = ((const double *)c->data)[i];
+        *v = c->ints && raw_bit(c->ints, i) ? gm_int((int64_t)x) : gm_double(x);
+        break;
+    }
     case RAW_BOOL: *v = gm_bool(raw_bit(c->data, i)); break;
     case RAW_DICT: {
         size_t code = raw_code_at(c, i);
@@ -283,6 +303,7 @@ static bool raw_col_get(const raw_col *c, size_t i, gm_value *v)
     }
     case RAW_STR: *v = gm_strn(c->arena + c->offs[i], c->offs[i + 1] - c->offs[i]); break;
     case RAW_LIST: memset(v, 0, sizeof *v); v->type = GM_ARRAY; break;   /* items not unpacked */
+    case RAW_STRUCT: memset(v, 0, sizeof *v); v->type = GM_OBJECT; break; /* members not unpacked */
     default: return false;
     }
     return true;
@@ -358,6 +379,52 @@ static bool raw_list_build(raw_col *c, const raw_src *s, size_t n, bool some_inv
     return true;
 }
 
+/* A column whose present values are all objects with one key list (same keys, same order)
+** becomes a struct: one column per member, built from the members like any column (a child
+** has a validity bitmap where the object is absent or null), the way Arrow's StructArray holds
+** it. false when the column is not such a column. */
+static bool raw_struct_build(raw_col *c, const raw_src *s, size_t n, bool some_invalid, bool some_null)
+{
+    const gm_value *first = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const gm_value *v = raw_src_get(s, i, c->key);
+        if (v == NULL || v->type != GM_OBJECT) continue;
+        if (first == NULL) { first = v; continue; }
+        if (v->as.o.len != first->as.o.len) return false;
+        for (size_t j = 0; j < v->as.o.len; j++)
+            if (v->as.o.keys[j].len != first->as.o.keys[j].len ||
+                memcmp(v->as.o.keys[j].ptr, first->as.o.keys[j].ptr, v->as.o.keys[j].len) != 0)
+                return false;
+    }
+    if (first == NULL) return false;
+    size_t nk = first->as.o.len;
+    c->kind = RAW_STRUCT;
+    c->nkids = nk;
+    c->keys = first->as.o.keys;
+    c->kids = raw_alloc((nk ? nk : 1) * sizeof *c->kids, true);
+    if (nk == 0) { raw_free(c->kids, sizeof *c->kids); c->kids = NULL; }
+    if (some_invalid) {
+        c->valid = raw_alloc(raw_bm(n), true);
+        if (some_null) c->nulls = raw_alloc(raw_bm(n), true);
+        for (size_t i = 0; i < n; i++) {
+            const gm_value *v = raw_src_get(s, i, c->key);
+            if (v != NULL && v->type == GM_OBJECT) raw_setbit(c->valid, i);
+            else if (v != NULL && c->nulls) raw_setbit(c->nulls, i);
+        }
+    }
+    const gm_value **flat = raw_alloc((n ? n : 1) * sizeof *flat, false);   /* scratch */
+    for (size_t j = 0; j < nk; j++) {
+        for (size_t i = 0; i < n; i++) {
+            const gm_value *v = raw_src_get(s, i, c->key);
+            flat[i] = v != NULL && v->type == GM_OBJECT ? &v->as.o.vals[j] : NULL;
+        }
+        raw_src fs = { s->d, s->nodes, NULL, flat };
+        raw_col_build(&c->kids[j], &fs, n, c->key);
+    }
+    raw_free(flat, (n ? n : 1) * sizeof *flat);
+    return true;
+}
+
 static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *key)
 {
     memset(c, 0, sizeof *c);
@@ -379,6 +446,12 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
     bool mixed = kinds > 1 || cnt[GM_ARRAY] || cnt[GM_OBJECT];
     if (kinds == 1 && cnt[GM_ARRAY] && raw_list_build(c, s, n, absent + cnt[GM_NULL] > 0, cnt[GM_NULL] > 0))
         return;
+    if (kinds == 1 && cnt[GM_OBJECT] && raw_struct_build(c, s, n, absent + cnt[GM_NULL] > 0, cnt[GM_NULL] > 0))
+        return;
+    /* ints and doubles only, every int exact as a double: one f64 column, the ints marked */
+    bool numeric = kinds == 2 && cnt[GM_INT] && cnt[GM_DOUBLE] && lo >= -(INT64_C(1) << 53) &&
+                   hi <= (INT64_C(1) << 53);
+    if (numeric) mixed = false;
     if (!mixed && nonnull < n) {
         c->valid = raw_alloc(raw_bm(n), true);
         if (cnt[GM_NULL]) c->nulls = raw_alloc(raw_bm(n), true);
@@ -473,6 +546,11 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
         if (code) raw_free(code, n * sizeof *code);
         raw_free(dist, ndist * sizeof *dist);
         if (ht) raw_free(ht, hcap * sizeof *ht);
+    } else if (numeric) {
+        c->kind = RAW_F64;
+        c->data_bytes = n * sizeof(double);
+        c->data = raw_alloc(c->data_bytes, true);
+        c->ints = raw_alloc(raw_bm(n), true);
     } else if (!mixed && cnt[GM_INT]) {
         c->kind = RAW_INT;
         c->width = raw_width(lo, hi);
@@ -566,7 +644,10 @@ static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *ke
         if (c->valid) raw_setbit(c->valid, i);
         switch (c->kind) {
         case RAW_INT: raw_int_fill(c, i, v->as.i, &kexc); break;
-        case RAW_F64: ((double *)c->data)[i] = v->as.d; break;
+        case RAW_F64:
+            if (v->type == GM_INT) { ((double *)c->data)[i] = (double)v->as.i; raw_setbit(c->ints, i); }
+            else ((double *)c->data)[i] = v->as.d;
+            break;
         case RAW_BOOL: if (v->as.b) raw_setbit(c->data, i); break;
         default: break;
         }
@@ -587,6 +668,17 @@ static const char *raw_col_layout(const raw_col *c, char *buf, size_t len)
         else snprintf(buf, len, "list<%s>[%zu]", sub, c->fixed);
     }
     else if (c->kind == RAW_DICT) snprintf(buf, len, "dict-u%u (%zu distinct)", c->width * 8, c->ndict);
+    else if (c->kind == RAW_STRUCT) {
+        size_t at = (size_t)snprintf(buf, len, "struct<");
+        for (size_t j = 0; j < c->nkids && at < len; j++) {
+            char sub[96];
+            raw_col_layout(&c->kids[j], sub, sizeof sub);
+            at += (size_t)snprintf(buf + at, len - at, "%s%.*s: %s", j ? "; " : "", (int)c->keys[j].len,
+                                   c->keys[j].ptr, sub);
+        }
+        if (at < len) snprintf(buf + at, len - at, ">");
+    }
+    else if (c->kind == RAW_F64 && c->ints) snprintf(buf, len, "f64 +ints");
     else snprintf(buf, len, "%s", k[c->kind]);
     size_t l = strlen(buf);
     snprintf(buf + l, len - l, "%s%s", c->valid ? " +valid" : "", c->nulls ? " +nulls" : "");
@@ -799,6 +891,8 @@ static bool raw_set_values(raw_col *c, const uint32_t *idx, const gm_value *vals
     if (c->kind == RAW_F64) {
         for (size_t k = 0; k < n; k++) if (vals[k].type != GM_DOUBLE) return false;
         for (size_t k = 0; k < n; k++) ((double *)c->data)[idx[k]] = vals[k].as.d;
+        if (c->ints)
+            for (size_t k = 0; k < n; k++) c->ints[idx[k] >> 3] &= (uint8_t)~(1u << (idx[k] & 7));
         return true;
     }
     if (c->kind == RAW_MIXED) {
