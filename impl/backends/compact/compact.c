@@ -1,11 +1,13 @@
 /*
 ** compact.c: the `compact` backend, phase 6 (compact.h says what it stores and why). Its access
 ** paths are zerocopy's (backends/columnar/zerocopy.c), extended to the narrow layouts:
-**   - Column views alias the store (aliased = true): i64/f64/bits/codes+dict/offsets+bytes/values
-**     and the validity bitmap are the store's own arrays. A view allocates nothing, except for a
+**   - Column views alias the store (aliased = true): i64/f64/bits/codes+dict/offsets+bytes and
+**     the validity bitmap are the store's own arrays. A view allocates nothing, except for a
 **     key no node ever had (a zeroed bitmap is materialised: aliased = false).
-**     Narrow ints and codes are GM_COL_INT / GM_COL_DICT_N (`packed` + `width`), still aliased;
-**     a list column is the one layout decoded into a block for the view (aliased = false).
+**     Narrow ints and codes are GM_COL_INT / GM_COL_DICT_N (`packed` + `width`), strings
+**     GM_COL_STR_N (uint32 offsets), still aliased; list, struct and tagged columns, and typed
+**     ones holding nulls or ints among doubles, are decoded into one block (GM_COL_VALUES,
+**     aliased = false, payloads borrowed from the store).
 **   - Out-neighbours: edges = adjedge + off[n] (aliased); nodes are gathered from dst[] into the
 **     scratch the edge adds reserved (compact.h, "edges"); a dirty CSR is rebuilt in place first.
 **     Neither allocates.

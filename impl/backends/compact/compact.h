@@ -3,7 +3,8 @@
 ** issue 12). It starts from the columnar store of phase 3/4 (backends/columnar/store.h; copied
 ** here with a cp_ prefix, because store.c belongs to the columnar backends) and keeps everything
 ** zerocopy does: dense uint32 handles, ids once in an arena, aliased column views, batch calls,
-** no allocation on reads (one exception below: the view of a list column). What it changes,
+** no allocation on reads (the exception: the view of a column with nothing to alias as its
+** layout says, a list, struct, tagged or marked column, is decoded). What it changes,
 ** each choice with its cost on a mutation and its bytes (n rows, m edges):
 **
 **   integers   I64 columns are stored at the narrowest width holding every value stored so far:
@@ -75,21 +76,56 @@
 **              (16-character ids, about 40 K distinct of 593 K items: 2-byte codes),
 **              edge:e_time 28.7 M -> 3.7 M (uint32), node:pos 3.8 M -> 0.8 M, node:uid
 **              7.7 M -> 4.5 M (mostly distinct: strings in the rows).
-**              Not done: objects are not struct columns (VAL, as phase 4); nested lists are
-**              VAL; a fixed-length list (pos: two doubles) still has offsets; the list
-**              dictionary keeps a 16-byte gm_str an entry where uint32 offsets would do.
+**              The list dictionary's entries are uint32 offsets into kbytes (4 bytes an entry;
+**              no view exposes them), not gm_str (16). Not done: nested lists are tagged
+**              values; a fixed-length list (pos: two doubles) still has offsets.
+**   strings    STR columns (mostly distinct strings) keep uint32 offsets (4 bytes a row, not 8;
+**              a set that would take a column's bytes past 4 GiB is GM_ENOMEM); the view is
+**              GM_COL_STR_N (`packed` offsets, `width` 4, `bytes`), aliased.
+**   marks      nulls: a null stored into a typed column is one bit in `nulls` (cp_mark: a bitmap
+**              sized as `valid`, allocated by the column's first null, freed if the column turns
+**              to tagged values); the row's data is ignored while the bit is set. A column of
+**              nulls so far takes the type of its first value. ints among doubles: an F64 column
+**              keeps an int (|x| <= 2^53, exact as a double) as the double it equals with its bit
+**              set in `ints`; an I64 column meeting its first double is rewritten as F64 once,
+**              O(rows), if every int is exact. Reads give back null / the int. Cost: rows / 8
+**              bytes a mark, only where one is held (mixed-10k role: tagged 0.39 M -> 12.8 K,
+**              active 0.32 M -> 3.8 K, score 0.32 M -> 82.5 K). A typed column holding marks
+**              has nothing to alias as the layout says: its view is decoded (GM_COL_VALUES,
+**              aliased = false, as a list column's), and the filter reads it row by row.
+**   objects    objects whose keys (in order) repeat are a STRUCT column (CP_OBJ): one child
+**              column per member in kids[] (named by the key), each any of the layouts here
+**              (nested objects as nested structs up to depth 4, arrays inside as tagged
+**              values); a read decodes the object into the column's items scratch (keys from
+**              dict, values from the children: borrowed until the next read of the column).
+**              A set reserves in every member column first (widen, dictionary entry, bytes,
+**              marks, typing a member column that holds only nulls, tagged members copied
+**              ahead) and commits after, so GM_ENOMEM changes nothing; an object with other
+**              keys, another key order or a member of another type turns the column into tagged
+**              values, once, O(rows). Bytes: the children's (mixed-10k address: tagged
+**              1.38 M -> 219 K; city dict<u8>, zip int32, geo struct<lat f64; lon f64>).
+**   tagged     VAL columns (truly mixed values, nested lists) keep one pointer a row (8 bytes,
+**              NULL where absent) to a block holding the value, not a 32-byte gm_value a row:
+**              sparse columns stay small (mixed-10k matrix, 2 % of rows: 376 K -> 143 K); a
+**              dense one costs 8 bytes a row more. The view is decoded (aliased = false).
 **   validity   one bitmap per column, as before (rows / 8 bytes, also where nothing is absent).
-** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule, VAL) is
+**   names      gm_memory_usage names each column with its layout: "node:role dict<u8>",
+**              "node:uid list<str>", "node:address struct<city: dict<u8>; ...>", "+nulls".
+** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule) is
 ** the columnar store's, described in backends/columnar/store.h.
-** Measured (exact heap of the counting allocator after build, bench.py --reps 3, glibc):
-**   groggy-10k 1,088,903 (zerocopy) -> 629,391 (compact), floor 484,430 (1.30x);
-**   graph-10k 2,863,193 -> 1,803,957, floor 1,324,094 (1.36x);
-**   real-pgp-strong-2009 95,229,576 -> 23,765,266, floor 18,527,520 (1.28x): the floor's
-**   constant columns (expire_date, rev_date: 646 K here), fixed-length lists without offsets
-**   (pos), validity bitmaps only where something is absent, a src[]-free CSR and uint32
-**   dictionary offsets (harness/raw_floor.c) are what compact does not do. A constant column
-**   would have no array for a view to alias (the views here never allocate).
-**   (e_time holds 4,029,723,038 > INT32_MAX, so its 592,752 items stay at 8 bytes.)
+** Measured (exact heap of the counting allocator after build; the floor of harness/raw_floor.c):
+**   groggy-10k 1,088,903 (zerocopy) -> 626,703 (compact), floor 484,502 (1.29x);
+**   graph-10k 2,863,193 -> 1,801,269, floor 1,324,166 (1.36x);
+**   mixed-10k 4,704,309 -> 1,285,828, floor 1,057,093 (1.22x);
+**   real-pgp-strong-2009 95,229,576 -> 23,116,230, floor 18,527,664 (1.25x).
+**   What keeps compact above the floor: edges (src + dst + adjedge, 12 bytes an edge, plus
+**   csroff and indeg, 8 a node, against the floor's CSR of 4 an edge + 4 a node: the floor's
+**   edge handle is its CSR position, which a store with stable handles in insertion order
+**   cannot use; indeg could be built by the first in_degree, but that is a read, and reads do
+**   not allocate); a validity bitmap where nothing is absent; the id index at load 2/3
+**   (the floor's 3/4); the floor's constant columns (pgp expire_date, rev_date: 646 K; a
+**   constant column would have no array for a view to alias) and offset-free fixed-length
+**   lists (pos). (e_time holds 4,029,723,038 > INT32_MAX: its 592,752 items stay at 8 bytes.)
 ** Every mutation still reserves first and commits after (a widening is a reservation: it
 ** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
 */
