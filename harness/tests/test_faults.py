@@ -255,3 +255,22 @@ def test_disk_full_while_writing_results(run, monkeypatch, capsys, where):
     assert f"{run.out}: cannot write the results: No space left on device" in err, err
     assert "left unchanged" in err
     intact(run, before)
+
+
+def test_usage_keys_may_name_a_layout():
+    """compact's gm_memory_usage names each column's layout ("node:uid list<str>"): the strict
+    stdout parser takes such usage keys (past its check of the key, a line fails only for the
+    rows a driver must print), and refuses them outside usage.* and with bytes that would break
+    a row or a key (a comma, a quote)."""
+    def key_ok(line):
+        try:
+            bench_mod.validate([line], "t")
+        except bench_mod.BenchError as e:
+            return "bad info line" not in str(e)
+        return True
+    assert key_ok("info,usage.node:uid list<str>,12,,")
+    assert key_ok("info,usage.node:a struct<x: int8; y: f64+nulls>,7,,")
+    assert key_ok("info,usage.node:salary,7,,")
+    for bad in ["info,layout x<y>,1,,", 'info,"usage.node:a,b",1,,', 'info,"usage.a""b",1,,',
+                "info,usage.<x>,1,,"]:
+        assert not key_ok(bad), bad
