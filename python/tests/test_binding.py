@@ -825,5 +825,7 @@ def test_compact_widths():
         del c
     assert g.columns["x"].layout == "i64"
     assert g.columns["r"].layout == "dict" and g.columns["r"].tolist()[:4] == ["a", "b", "c", "a"]
-    usage = g.memory_usage()
-    assert usage["node:x"] < usage["ids"] * 10
+    usage = g.memory_usage()                          # each column named with its layout
+    assert usage["node:x int64"] < usage["ids"] * 10 and "node:r dict<u8>" in usage
+    g.set("w3", "r", None)                            # a null: one bit, the layout kept
+    assert "node:r dict<u8>+nulls" in g.memory_usage()
