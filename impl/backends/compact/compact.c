@@ -242,29 +242,36 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
     uint8_t *valid = a->valid.p;
     if (uniform && a->type == CP_I64) {
         /* the widest value decides the width, once: one widening at most per batch */
-        unsigned w = a->w;
-        for (size_t i = 0; i < count && w < 8; i++) {
-            unsigned x = cp_iwidth(vals[i].as.i);
-            if (x > w) w = x;
+        int64_t lo = vals[0].as.i, hi = lo;
+        for (size_t i = 1; i < count; i++) {
+            int64_t x = vals[i].as.i;
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
         }
-        if ((rc = cp_widen(a, w)) != GM_OK) goto fail;
+        unsigned wl = cp_iwidth(lo), wh = cp_iwidth(hi);
+        if ((rc = cp_widen(a, wl > wh ? wl : wh)) != GM_OK) goto fail;
     }
     if (uniform && (a->type == CP_I64 || a->type == CP_F64 || a->type == CP_BOOL)) {
-        /* the typed loop: no allocation at all */
-        unsigned w = a->w;
+        /* the typed loops, one per stored width: no allocation at all */
         if ((a->nulls.n | a->ints.n) != 0)       /* the rows set lose their marks */
             for (size_t i = 0; i < count; i++) { cp_unmark(&a->nulls, hs[i]); cp_unmark(&a->ints, hs[i]); }
-        for (size_t i = 0; i < count; i++) {
-            uint32_t h = hs[i];
-            if (a->type == CP_I64) cp_iput(a->data.p, w, h, vals[i].as.i);
-            else if (a->type == CP_F64) ((double *)a->data.p)[h] = vals[i].as.d;
-            else if (vals[i].as.b) cp_bit_set(a->data.p, h);
-            else cp_bit_clr(a->data.p, h);
-            if (!cp_bit(valid, h)) {
-                cp_bit_set(valid, h);
-                a->nvalid++;
-            }
+        size_t added = 0;
+#define CZ_PUT_LOOP(STORE)                                                                   \
+        for (size_t i = 0; i < count; i++) {                                                 \
+            uint32_t h = hs[i];                                                              \
+            STORE;                                                                           \
+            uint8_t m = (uint8_t)(1u << (h & 7));                                            \
+            if (!(valid[h >> 3] & m)) { valid[h >> 3] |= m; added++; }                       \
         }
+        void *d = a->data.p;
+        if (a->type == CP_F64) { CZ_PUT_LOOP(((double *)d)[h] = vals[i].as.d) }
+        else if (a->type == CP_BOOL) { CZ_PUT_LOOP(if (vals[i].as.b) cp_bit_set(d, h); else cp_bit_clr(d, h)) }
+        else if (a->w == 1) { CZ_PUT_LOOP(((int8_t *)d)[h] = (int8_t)vals[i].as.i) }
+        else if (a->w == 2) { CZ_PUT_LOOP(((int16_t *)d)[h] = (int16_t)vals[i].as.i) }
+        else if (a->w == 4) { CZ_PUT_LOOP(((int32_t *)d)[h] = (int32_t)vals[i].as.i) }
+        else { CZ_PUT_LOOP(((int64_t *)d)[h] = vals[i].as.i) }
+#undef CZ_PUT_LOOP
+        a->nvalid += added;
         return GM_OK;
     }
     if (uniform && a->type == CP_STR) {

@@ -1144,10 +1144,12 @@ static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
                               bool was, bool settle)
 {
     switch (a->type) {
-    case CP_I64:
-        CP_TRY(cp_widen(a, cp_iwidth(v->as.i)));   /* a value that does not fit: widen once */
+    case CP_I64: {
+        unsigned w = cp_iwidth(v->as.i);
+        if (w > a->w) CP_TRY(cp_widen(a, w)); /* a value that does not fit: widen once */
         cp_iput(a->data.p, a->w, row, v->as.i);
         return GM_OK;
+    }
     case CP_F64: ((double *)a->data.p)[row] = v->as.d; return GM_OK;
     case CP_BOOL:
         if (v->as.b) cp_bit_set(a->data.p, row);
