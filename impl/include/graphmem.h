@@ -212,7 +212,9 @@ gm_status gm_edge_get(gm_graph *g, gm_edge e, const char *key, gm_value *out);
 gm_status gm_node_get_int(gm_graph *g, gm_node n, const char *key, int64_t *out);
 gm_status gm_node_get_double(gm_graph *g, gm_node n, const char *key, double *out);
 
-/* Remove attribute `key`; GM_ABSENT if it was not set. */
+/* Remove attribute `key`; GM_ABSENT if it was not set. GM_ENOMEM (nothing changed) where the
+** store must allocate to record an absence: compact, in a node column that held a value on
+** every node and kept no validity bitmap of its own (backends/compact/compact.h, "validity"). */
 gm_status gm_node_unset(gm_graph *g, gm_node n, const char *key);
 gm_status gm_edge_unset(gm_graph *g, gm_edge e, const char *key);
 

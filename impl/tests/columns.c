@@ -1244,3 +1244,66 @@ void t_struct_columns(void **state)
     ASSERT_VEQ(&v, &lvl[0]);
     CHECK_COLUMN(g, "deep");
 }
+
+/* Every backend; on compact: a node column with a value on every live node after a batch keeps
+** no validity bitmap (it aliases the alive bitmap); a node added after it, an unset and a
+** removal each read back right, the view's valid bits included, and a covering batch makes the
+** column full again. */
+void t_columns_full(void **state)
+{
+    FX;
+    enum { N = 400 };
+    static gm_node hs[N + 1];
+    static gm_value model[N + 1];
+    static bool pres[N + 1];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "f%d", i);
+        hs[i] = add_node(g, id);
+        model[i] = gm_int(i % 7);
+        pres[i] = true;
+    }
+    OK(g, gm_node_set_batch(g, "x", hs, model, N));
+    const gm_value consts[] = { gm_int(3) };
+    nulls_expect(g, "x", hs, model, pres, N, consts, 1, __LINE__);
+    size_t full_bytes = 0;
+    if (strcmp(f->backend, "compact") == 0) {
+        col_usage u = { "node:x", 0 };
+        OK(g, gm_memory_usage(g, col_usage_cb, &u));
+        full_bytes = u.bytes;
+        if (u.bytes > (size_t)N + 64)               /* int8 values + slack; no N/8-byte bitmap */
+            fail_msg("a full column of %d int8 takes %zu bytes", N, u.bytes);
+    }
+    /* a removal, then a node added after: it lacks the value */
+    OK(g, gm_node_remove(g, hs[5]));
+    pres[5] = false;
+    hs[N] = add_node(g, "late");
+    pres[N] = false;
+    nulls_expect(g, "x", hs, model, pres, N + 1, consts, 1, __LINE__);
+    if (strcmp(f->backend, "compact") == 0) {
+        col_usage u = { "node:x", 0 };
+        OK(g, gm_memory_usage(g, col_usage_cb, &u));
+        if (u.bytes < full_bytes + N / 8)
+            fail_msg("after a node add the column holds %zu bytes: no bitmap of its own", u.bytes);
+    }
+    /* full again by a covering batch (the removed node excluded), then an unset */
+    static gm_node live[N];
+    static gm_value lv[N];
+    size_t nl = 0;
+    for (int i = 0; i <= N; i++)
+        if (i != 5) { live[nl] = hs[i]; lv[nl] = gm_int(i); model[i] = lv[nl]; pres[i] = true; nl++; }
+    OK(g, gm_node_set_batch(g, "x", live, lv, nl));
+    pres[5] = false;
+    nulls_expect(g, "x", hs, model, pres, N + 1, consts, 1, __LINE__);
+    OK(g, gm_node_unset(g, hs[9], "x"));
+    pres[9] = false;
+    EXPECT(g, gm_node_unset(g, hs[9], "x"), GM_ABSENT);
+    nulls_expect(g, "x", hs, model, pres, N + 1, consts, 1, __LINE__);
+    /* a string column full by a batch, then every node removed one by one */
+    static gm_value sv[N];
+    for (size_t i = 0; i < nl; i++) sv[i] = gm_cstr(i % 2 ? "odd" : "even");
+    OK(g, gm_node_set_batch(g, "s", live, sv, nl));
+    for (size_t i = 0; i < nl; i += 3) OK(g, gm_node_remove(g, live[i]));
+    CHECK_COLUMN(g, "s");
+    CHECK_COLUMN(g, "x");
+}

@@ -151,6 +151,7 @@ void t_compact_list_uint32(void **state);
 void t_typed_nulls(void **state);
 void t_int_double_column(void **state);
 void t_struct_columns(void **state);
+void t_columns_full(void **state);
 void t_oom_sweep_objects(void **state);
 void t_nodes_iteration(void **state);
 void t_nodes_removed_handle(void **state);

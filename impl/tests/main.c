@@ -28,6 +28,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_typed_nulls),
     T(t_int_double_column),
     T(t_struct_columns),
+    T(t_columns_full),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),

@@ -272,6 +272,7 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
         else { CZ_PUT_LOOP(((int64_t *)d)[h] = vals[i].as.i) }
 #undef CZ_PUT_LOOP
         a->nvalid += added;
+        cp_attr_try_full(G, k, a);
         return GM_OK;
     }
     if (uniform && a->type == CP_STR) {
@@ -283,7 +284,10 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
     ** end), and the general path for mixed values */
     for (size_t i = 0; i < count && rc == GM_OK; i++) rc = cp_attr_put(G, k, a, hs[i], &vals[i], !uniform);
     if (uniform) cp_attr_settle(G, k, a);
-    if (rc == GM_OK) return GM_OK;
+    if (rc == GM_OK) {
+        cp_attr_try_full(G, k, a);
+        return GM_OK;
+    }
 fail:
     if (created && a->nvalid == 0) cp_attr_drop_last(G, k);
     return gm_fail(g, rc, "cannot batch-set '%s' on %zu %ss: %s", key, count,

@@ -108,7 +108,14 @@
 **              NULL where absent) to a block holding the value, not a 32-byte gm_value a row:
 **              sparse columns stay small (mixed-10k matrix, 2 % of rows: 376 K -> 143 K); a
 **              dense one costs 8 bytes a row more. The view is decoded (aliased = false).
-**   validity   one bitmap per column, as before (rows / 8 bytes, also where nothing is absent).
+**   validity   a bitmap per column where something is absent (rows / 8 bytes). A node column
+**              that holds a value on every live node after a batch set aliases the graph's
+**              alive bitmap instead (cp_attr.full; checked at the batch's end, O(V / 8)): 0
+**              bytes. The bitmap comes back, a copy of the alive bitmap (O(V / 8), one
+**              allocation), when a node is added (it lacks the value until set) or a value is
+**              unset; so that unset, unlike the other backends', may fail with GM_ENOMEM,
+**              nothing changed (graphmem.h). Edge columns keep theirs: edges have no liveness
+**              bitmap to alias (an in-edge of a removed node dies in the counts first).
 **   names      gm_memory_usage names each column with its layout: "node:role dict<u8>",
 **              "node:uid list<str>", "node:address struct<city: dict<u8>; ...>", "+nulls".
 ** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule) is
@@ -158,6 +165,8 @@ typedef struct cp_attr {
                           ** strings are in kbytes; false: rows hold the strings themselves */
     bool     luns;        /* LIST of ints at w = 4: the items are uint32 (no item negative) */
     bool     lneg;        /* LIST of ints: some item stored was negative (sticky) */
+    bool     full;        /* node column with a value on every live node: `valid` is the
+                          ** graph's alive bitmap, aliased, not a block of its own */
     cp_buf   items;       /* LIST: gm_value scratch a read decodes one row's items into; OBJ:
                           ** the values a read decodes the object's members into */
     cp_buf   kbytes;      /* LIST dictionary: the distinct strings back to back */
@@ -316,6 +325,11 @@ static inline bool cp_bulk(const cp_graph *G, size_t count)
 {
     return count > 0 && count >= ((size_t)G->nbound + G->ebound) / 4;
 }
+
+/* A node column holding a value on every live node gives up its validity bitmap and aliases
+** the graph's alive bitmap (compact.h, "validity"): checked at the end of a batch set, O(V / 8).
+** Never fails. */
+void      cp_attr_try_full(cp_graph *G, gm_kind k, cp_attr *a);
 
 /* Reserve room for `count` more nodes (ids totalling idbytes bytes) / edges in every node (edge)
 ** array and attribute column, and in the index. exact: size to the new total once (batches). */

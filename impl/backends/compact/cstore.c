@@ -136,7 +136,7 @@ static void cp_attr_free(cp_attr *a)
     cp_attr_free_data(a);
     cp_mark_free(&a->nulls);
     cp_mark_free(&a->ints);
-    gm_mem_free(a->valid.p);
+    if (!a->full) gm_mem_free(a->valid.p);
     gm_mem_free(a->name);
 }
 
@@ -172,9 +172,32 @@ gm_str cp_id_key(const void *ctx, uint32_t n)
     return s;
 }
 
+/* A full column (compact.h, "validity") takes a bitmap of its own again: a copy of the alive
+** bitmap, room for `rows`. GM_ENOMEM leaves it full. */
+static gm_status cp_attr_unfull(cp_graph *G, cp_attr *a, size_t rows, bool exact)
+{
+    cp_buf v = { NULL, 0 };
+    size_t have = ((size_t)G->nbound + 7) / 8;
+    CP_TRY(cp_buf_reserve(&v, (rows + 7) / 8 > have ? (rows + 7) / 8 : have, 1, exact));
+    if (have > 0) memcpy(v.p, G->alive.p, have);
+    a->valid = v;
+    a->full = false;
+    return GM_OK;
+}
+
+void cp_attr_try_full(cp_graph *G, gm_kind k, cp_attr *a)
+{
+    if (k != GM_KNODE || a->full || G->nlive == 0 || a->nvalid != G->nlive) return;
+    size_t nb = ((size_t)G->nbound + 7) / 8;
+    if (memcmp(a->valid.p, G->alive.p, nb) != 0) return;   /* a value on a node since removed? */
+    gm_mem_free(a->valid.p);
+    a->valid = G->alive;
+    a->full = true;
+}
+
 static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
 {
-    CP_TRY(cp_buf_reserve(&a->valid, (rows + 7) / 8, 1, exact));
+    if (!a->full) CP_TRY(cp_buf_reserve(&a->valid, (rows + 7) / 8, 1, exact));
     if (a->nulls.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->nulls.bits, (rows + 7) / 8, 1, exact));
     if (a->ints.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->ints.bits, (rows + 7) / 8, 1, exact));
     for (size_t j = 0; j < a->nkids; j++) CP_TRY(cp_attr_reserve_rows(&a->kids[j], rows, exact));
@@ -190,6 +213,11 @@ gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact
     CP_TRY(cp_buf_reserve(&G->idbytes, G->idused + idbytes, 1, exact));
     CP_TRY(cp_buf_reserve(&G->idoff, nb + 1, 4, exact));
     CP_TRY(cp_buf_reserve(&G->alive, (nb + 7) / 8, 1, exact));
+    cp_attrs *na = &G->attrs[GM_KNODE];
+    for (size_t i = 0; i < na->n; i++)        /* the alive bitmap may have moved */
+        if (na->a[i].full) na->a[i].valid = G->alive;
+    for (size_t i = 0; i < na->n && count > 0; i++)   /* new nodes lack every value: own bitmaps */
+        if (na->a[i].full) CP_TRY(cp_attr_unfull(G, &na->a[i], nb, exact));
     CP_TRY(cp_buf_reserve(&G->indeg, nb, 4, exact));
     CP_TRY(cp_buf_reserve(&G->csroff, nb + 1, 4, exact));
     CP_TRY(gm_idx_reserve(&G->index, (size_t)G->index.len + count, exact, cp_id_key, G));
@@ -271,7 +299,7 @@ static void cp_row_clear_rest(cp_attr *a, size_t row)
 static inline void cp_row_clear(cp_attr *a, size_t row)
 {
     if (!cp_bit(a->valid.p, row)) return;
-    cp_bit_clr(a->valid.p, row);
+    if (!a->full) cp_bit_clr(a->valid.p, row);   /* full: the node's alive bit goes next */
     a->nvalid--;
     if ((a->nulls.n | a->ints.n | a->nkids) != 0 || a->type == CP_VAL) cp_row_clear_rest(a, row);
 }
@@ -1668,8 +1696,15 @@ gm_status cp_attr_get(gm_graph *g, gm_kind k, uint32_t h, const char *key, gm_va
 
 gm_status cp_attr_unset(gm_graph *g, gm_kind k, uint32_t h, const char *key)
 {
-    cp_attr *a = cp_attr_find(CP(g), k, key);
+    cp_graph *G = CP(g);
+    cp_attr *a = cp_attr_find(G, k, key);
     if (a == NULL || !cp_bit(a->valid.p, h)) return GM_ABSENT;
+    if (a->full) {                            /* the first absent value: a bitmap of its own */
+        gm_status rc = cp_attr_unfull(G, a, G->nbound, true);
+        if (rc != GM_OK)
+            return gm_fail(g, rc, "cannot unset '%s' on %s %u: %s", key, cp_kind_name(k), (unsigned)h,
+                           gm_strerror(rc));
+    }
     cp_row_clear(a, h);
     return GM_OK;
 }
@@ -1742,7 +1777,7 @@ gm_status cp_batch_on_copy(gm_graph *g, gm_kind k, const char *key, const uint32
 
 static size_t cp_attr_bytes(const cp_attr *a)
 {
-    size_t n = a->namelen + 1 + a->valid.cap + a->nulls.bits.cap + a->ints.bits.cap + a->data.cap * cp_aesz(a) +
+    size_t n = a->namelen + 1 + (a->full ? 0 : a->valid.cap) + a->nulls.bits.cap + a->ints.bits.cap + a->data.cap * cp_aesz(a) +
                a->dict.cap * (a->type == CP_LIST ? 4 : sizeof(gm_str)) + a->dbytes.cap + gm_idx_bytes(&a->didx) +
                a->items.cap * sizeof(gm_value) + a->kbytes.cap;
     if (a->type == CP_VAL) {
