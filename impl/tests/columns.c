@@ -1307,3 +1307,67 @@ void t_columns_full(void **state)
     CHECK_COLUMN(g, "s");
     CHECK_COLUMN(g, "x");
 }
+
+/* Every backend; on compact: an int column holding one value everywhere (single sets or a
+** batch) keeps no array at all; its view is decoded, filters see the value; a second value
+** gives it an array at the width both need, every row kept; a double into it makes one
+** f64 column (the ints marked) or, for an int no double holds, tagged values. */
+void t_int_constant_column(void **state)
+{
+    FX;
+    enum { N = 300 };
+    static gm_node hs[N];
+    static gm_value mx[N], my[N], mz[N];
+    static bool pres[N];
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "c%d", i);
+        hs[i] = add_node(g, id);
+        mx[i] = gm_int(INT64_MAX);
+        pres[i] = i % 10 != 3;
+        if (pres[i]) OK(g, gm_node_set(g, hs[i], "x", &mx[i]));
+        my[i] = gm_int(7);
+        mz[i] = gm_int(INT64_C(1) << 60);
+    }
+    OK(g, gm_node_set_batch(g, "y", hs, my, N));
+    OK(g, gm_node_set_batch(g, "z", hs, mz, N));
+    bool all[N];
+    for (int i = 0; i < N; i++) all[i] = true;
+    const gm_value consts[] = { gm_int(7), gm_int(INT64_MAX), gm_double(7.0) };
+    nulls_expect(g, "x", hs, mx, pres, N, consts, 3, __LINE__);
+    nulls_expect(g, "y", hs, my, all, N, consts, 3, __LINE__);
+    if (strcmp(f->backend, "compact") == 0) {
+        col_usage u = { "node:x", 0 };
+        OK(g, gm_memory_usage(g, col_usage_cb, &u));
+        if (u.bytes > (size_t)N / 8 + 64)           /* the bitmap and the name: no array */
+            fail_msg("a column of %d equal ints takes %zu bytes", N, u.bytes);
+        u.name = "node:y";
+        OK(g, gm_memory_usage(g, col_usage_cb, &u));
+        if (u.bytes > 64)                            /* full and constant: the name */
+            fail_msg("a full column of %d equal ints takes %zu bytes", N, u.bytes);
+    }
+    /* the same value again changes nothing; a second value: an array, every row kept */
+    OK(g, gm_node_set_batch(g, "y", hs, my, N / 2));
+    my[17] = gm_int(-3);
+    OK(g, gm_node_set(g, hs[17], "y", &my[17]));
+    mx[40] = gm_int(0);
+    OK(g, gm_node_set(g, hs[40], "x", &mx[40]));
+    nulls_expect(g, "x", hs, mx, pres, N, consts, 3, __LINE__);
+    nulls_expect(g, "y", hs, my, all, N, consts, 3, __LINE__);
+    /* a double into a constant column: f64 with the ints marked (7), tagged values (2^60) */
+    gm_value d = gm_double(0.5);
+    my[3] = d;
+    OK(g, gm_node_set(g, hs[3], "y", &d));
+    mz[3] = d;
+    OK(g, gm_node_set(g, hs[3], "z", &d));
+    nulls_expect(g, "y", hs, my, all, N, consts, 3, __LINE__);
+    nulls_expect(g, "z", hs, mz, all, N, consts, 3, __LINE__);
+    /* a batch of several values into a fresh column: not constant; removal keeps the rest */
+    static gm_value mw[N];
+    for (int i = 0; i < N; i++) mw[i] = gm_int(i % 2);
+    OK(g, gm_node_set_batch(g, "w", hs, mw, N));
+    OK(g, gm_node_remove(g, hs[8]));
+    pres[8] = all[8] = false;
+    nulls_expect(g, "w", hs, mw, all, N, consts, 3, __LINE__);
+    nulls_expect(g, "x", hs, mx, pres, N, consts, 3, __LINE__);
+}

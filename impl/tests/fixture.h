@@ -152,6 +152,7 @@ void t_typed_nulls(void **state);
 void t_int_double_column(void **state);
 void t_struct_columns(void **state);
 void t_columns_full(void **state);
+void t_int_constant_column(void **state);
 void t_oom_sweep_objects(void **state);
 void t_nodes_iteration(void **state);
 void t_nodes_removed_handle(void **state);

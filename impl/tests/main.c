@@ -29,6 +29,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_int_double_column),
     T(t_struct_columns),
     T(t_columns_full),
+    T(t_int_constant_column),
     T(t_typed_get),
     T(t_null_args),
     T(t_values_roundtrip_nodes),

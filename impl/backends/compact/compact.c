@@ -99,7 +99,8 @@ static gm_status cz_column(gm_graph *g, const char *key, gm_column *out)
     out->aliased = true;
     out->valid = a->valid.p;
     if (a->nvalid == 0) return GM_OK;
-    if (a->nulls.n > 0 || a->ints.n > 0 || a->type == CP_LIST || a->type == CP_OBJ || a->type == CP_VAL)
+    if (a->nulls.n > 0 || a->ints.n > 0 || a->type == CP_LIST || a->type == CP_OBJ || a->type == CP_VAL ||
+        (a->type == CP_I64 && a->w == 0))      /* a constant column has no array to alias */
         return cz_column_decode(g, a, key, out);
     switch (a->type) {
     case CP_I64:
@@ -248,8 +249,18 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
         }
-        unsigned wl = cp_iwidth(lo), wh = cp_iwidth(hi);
-        if ((rc = cp_widen(a, wl > wh ? wl : wh)) != GM_OK) goto fail;
+        unsigned wl = cp_iwidth(lo), wh = cp_iwidth(hi), w = wl > wh ? wl : wh;
+        if (lo == hi && a->nvalid == a->nulls.n && a->w != 0) {
+            /* one value, nothing else stored: a constant column, no array (compact.h) */
+            gm_mem_free(a->data.p);
+            a->data.p = NULL;
+            a->data.cap = 0;
+            a->w = 0;
+            a->cval = lo;
+        } else if (a->w == 0 && !(lo == hi && lo == a->cval)) {
+            unsigned wc = cp_iwidth(a->cval);
+            if ((rc = cp_widen(a, w > wc ? w : wc)) != GM_OK) goto fail;
+        } else if ((rc = cp_widen(a, w)) != GM_OK) goto fail;
     }
     if (uniform && (a->type == CP_I64 || a->type == CP_F64 || a->type == CP_BOOL)) {
         /* the typed loops, one per stored width: no allocation at all */
@@ -269,7 +280,8 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
         else if (a->w == 1) { CZ_PUT_LOOP(((int8_t *)d)[h] = (int8_t)vals[i].as.i) }
         else if (a->w == 2) { CZ_PUT_LOOP(((int16_t *)d)[h] = (int16_t)vals[i].as.i) }
         else if (a->w == 4) { CZ_PUT_LOOP(((int32_t *)d)[h] = (int32_t)vals[i].as.i) }
-        else { CZ_PUT_LOOP(((int64_t *)d)[h] = vals[i].as.i) }
+        else if (a->w == 8) { CZ_PUT_LOOP(((int64_t *)d)[h] = vals[i].as.i) }
+        else { CZ_PUT_LOOP((void)d) }             /* constant: every value is cval already */
 #undef CZ_PUT_LOOP
         a->nvalid += added;
         cp_attr_try_full(G, k, a);
@@ -352,8 +364,9 @@ static gm_status cz_scan(const cp_attr *a, const gm_pred *p, gm_list *out, size_
         gm_value v;
         ZC_SCAN((cp_row_value(a, i, &v), gm_pred_match(&v, op, c)))
     } else if (a->type == CP_I64 && c->type == GM_INT) {
-        int64_t cv = c->as.i;
-        if (a->w == 1) { const int8_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
+        int64_t cv = c->as.i, x0 = a->cval;
+        if (a->w == 0) { ZC_SCAN_OPS(x0, cv) }
+        else if (a->w == 1) { const int8_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
         else if (a->w == 2) { const int16_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
         else if (a->w == 4) { const int32_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }
         else { const int64_t *x = a->data.p; ZC_SCAN_OPS(x[i], cv) }

@@ -158,7 +158,8 @@ typedef struct cp_attr {
     char    *name;        /* NUL-terminated, one block */
     size_t   namelen;
     cp_type type;
-    uint8_t  w;           /* I64: bytes per value (1, 2, 4, 8); DICT: bytes per code (1, 2, 4) */
+    uint8_t  w;           /* I64: bytes per value (1, 2, 4, 8; 0: constant, every value is cval,
+                          ** no array); DICT: bytes per code (1, 2, 4) */
     uint8_t  lkind;       /* LIST: the items' gm_type (GM_INT, GM_DOUBLE, GM_STRING), or GM_NULL
                           ** while every stored list is empty */
     bool     ldict;       /* LIST of strings: rows are codes of w bytes (1, 2, 4) into dict, whose
@@ -171,6 +172,7 @@ typedef struct cp_attr {
                           ** the values a read decodes the object's members into */
     cp_buf   kbytes;      /* LIST dictionary: the distinct strings back to back */
     size_t   nkbytes;     /* bytes used in kbytes */
+    int64_t  cval;        /* I64 at w = 0: the one value stored */
     size_t   nvalid;      /* rows with the bit set */
     cp_buf  valid;       /* uint8 bitmap; cap in bytes >= (rows + 7) / 8 */
     cp_mark  nulls;       /* rows holding null in a typed (not VAL) column (a null row has its

@@ -63,6 +63,16 @@ gm_status cp_widen(cp_attr *a, unsigned w)
 {
     unsigned ow = a->w;
     if (w <= ow || (a->type != CP_I64 && a->type != CP_DICT)) return GM_OK;
+    if (a->type == CP_I64 && ow == 0) {       /* a constant column gets its array, cval in every
+                                              ** entry, room for the rows the bitmap holds */
+        cp_buf d = { NULL, 0 };
+        size_t rows = a->valid.cap * 8;
+        if (rows > 0) CP_TRY(cp_buf_reserve(&d, rows, w, true));
+        for (size_t i = 0; i < d.cap; i++) cp_iput(d.p, w, i, a->cval);
+        a->data = d;
+        a->w = (uint8_t)w;
+        return GM_OK;
+    }
     size_t cap = a->data.cap;
     if (cap > 0) {
         void *p = gm_mem_realloc(a->data.p, cap * w);
@@ -201,7 +211,7 @@ static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
     if (a->nulls.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->nulls.bits, (rows + 7) / 8, 1, exact));
     if (a->ints.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->ints.bits, (rows + 7) / 8, 1, exact));
     for (size_t j = 0; j < a->nkids; j++) CP_TRY(cp_attr_reserve_rows(&a->kids[j], rows, exact));
-    if (a->type == CP_EMPTY || a->type == CP_OBJ) return GM_OK;
+    if (a->type == CP_EMPTY || a->type == CP_OBJ || (a->type == CP_I64 && a->w == 0)) return GM_OK;
     return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_aesz(a), exact);
 }
 
@@ -686,7 +696,7 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
 {
     if (cp_is_null(a, row)) { *out = gm_null(); return; }
     switch (a->type) {
-    case CP_I64: *out = gm_int(cp_iget(a->data.p, a->w, row)); return;
+    case CP_I64: *out = gm_int(a->w ? cp_iget(a->data.p, a->w, row) : a->cval); return;
     case CP_F64: {
         double d = ((const double *)a->data.p)[row];
         *out = cp_marked(&a->ints, row) ? gm_int((int64_t)d) : gm_double(d);
@@ -1173,9 +1183,17 @@ static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
 {
     switch (a->type) {
     case CP_I64: {
-        unsigned w = cp_iwidth(v->as.i);
-        if (w > a->w) CP_TRY(cp_widen(a, w)); /* a value that does not fit: widen once */
-        cp_iput(a->data.p, a->w, row, v->as.i);
+        int64_t x = v->as.i;
+        unsigned w = cp_iwidth(x);
+        if (w > a->w) {                       /* a value that does not fit: widen once */
+            if (a->w == 0) {                  /* constant (w 0): another value gives it an array */
+                if (x == a->cval) return GM_OK;
+                unsigned wc = cp_iwidth(a->cval);
+                if (wc > w) w = wc;
+            }
+            CP_TRY(cp_widen(a, w));
+        }
+        cp_iput(a->data.p, a->w, row, x);
         return GM_OK;
     }
     case CP_F64: ((double *)a->data.p)[row] = v->as.d; return GM_OK;
@@ -1206,6 +1224,7 @@ static void cp_attr_take(cp_attr *a, cp_attr *t)
     cp_attr_free_data(a);
     a->type = t->type;
     a->w = t->w;
+    a->cval = t->cval;
     a->data = t->data;
     a->dict = t->dict;
     a->ndict = t->ndict;
@@ -1242,9 +1261,12 @@ static gm_status cp_retype_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, c
     cp_attr t;
     memset(&t, 0, sizeof t);
     t.type = want;
-    t.w = want == CP_I64 ? (uint8_t)cp_iwidth(v->as.i) : 1;
+    t.w = 1;
     size_t rows = cp_rows(G, k);
-    CP_TRY(cp_buf_reserve(&t.data, cp_data_need(want, rows), cp_aesz(&t), true));
+    if (want == CP_I64) {                     /* ints start constant: no array until a second value */
+        t.w = 0;
+        t.cval = v->as.i;
+    } else CP_TRY(cp_buf_reserve(&t.data, cp_data_need(want, rows), cp_aesz(&t), true));
     gm_status rc = cp_data_put(G, k, &t, row, v, false, true);
     if (rc != GM_OK) {
         cp_attr_free_data(&t);
@@ -1305,6 +1327,7 @@ static bool cp_int_exact(int64_t x) { return x >= -CP_EXACT_INT && x <= CP_EXACT
 ** marked in `ints`. One block of 8 bytes a row, O(rows). GM_ENOMEM leaves the column unchanged. */
 static bool cp_ints_exact(const cp_attr *a, size_t rows)
 {
+    if (a->w == 0) return cp_int_exact(a->cval);
     if (a->w < 8) return true;
     for (size_t r = 0; r < rows; r++)
         if (cp_bit(a->valid.p, r) && !cp_is_null(a, r) && !cp_int_exact(cp_iget(a->data.p, 8, r))) return false;
@@ -1321,7 +1344,7 @@ static gm_status cp_i64_to_f64(cp_graph *G, gm_kind k, cp_attr *a)
     double *x = d.p;
     for (size_t r = 0; r < rows; r++) {
         if (!cp_bit(a->valid.p, r) || cp_is_null(a, r)) continue;
-        x[r] = (double)cp_iget(a->data.p, a->w, r);
+        x[r] = (double)(a->w ? cp_iget(a->data.p, a->w, r) : a->cval);
         cp_bit_set(m.bits.p, r);
         m.n++;
     }
@@ -1801,7 +1824,7 @@ static void cp_layout_name(const cp_attr *a, char *buf, size_t len, size_t *at)
     unsigned w = a->w < 9 ? a->w : 8;
     switch (a->type) {
     case CP_EMPTY: CP_PUT("empty"); break;
-    case CP_I64: CP_PUT("%s", iname[w]); break;
+    case CP_I64: if (w == 0) CP_PUT("const"); else CP_PUT("%s", iname[w]); break;
     case CP_F64: CP_PUT("f64"); break;
     case CP_BOOL: CP_PUT("bits"); break;
     case CP_DICT: CP_PUT("dict<%s>", uname[w < 5 ? w : 4]); break;
