@@ -11,7 +11,12 @@
 **              int8 / int16 / int32 / int64 (cp_attr.w = 1, 2, 4, 8). A set whose value does not
 **              fit widens the column IN PLACE (cp_widen: one realloc, entries rewritten back to
 **              front): O(rows) once per widening, at most 3 per column; a batch finds its widest
-**              value first and widens once. Never narrowed back (an overwrite or unset keeps the
+**              value first and widens once. A column holding one value everywhere keeps no array
+**              at all (w = 0, the value in cval: single sets start so, a batch of one value into
+**              a column without values makes it so); a second value gives it its array at the
+**              width both need, once, O(rows) (pgp's expire_date and rev_date, INT64_MAX on
+**              every node: 323 K -> 12 B); its view is decoded (nothing to alias).
+**              Never narrowed back (an overwrite or unset keeps the
 **              width). Bytes: w x rows instead of 8 x rows (groggy-10k: salary 81,257 -> 41,257,
 **              level 81,256 -> 11,256, value 81,256 -> 21,256). View: GM_COL_INT with
 **              `packed` + `width` (1/2/4), aliased; at width 8 the view is GM_COL_I64 as before.
@@ -121,18 +126,17 @@
 ** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule) is
 ** the columnar store's, described in backends/columnar/store.h.
 ** Measured (exact heap of the counting allocator after build; the floor of harness/raw_floor.c):
-**   groggy-10k 1,088,903 (zerocopy) -> 626,703 (compact), floor 484,502 (1.29x);
-**   graph-10k 2,863,193 -> 1,801,269, floor 1,324,166 (1.36x);
-**   mixed-10k 4,704,309 -> 1,285,828, floor 1,057,093 (1.22x);
-**   real-pgp-strong-2009 95,229,576 -> 23,116,230, floor 18,527,664 (1.25x).
+**   groggy-10k 1,088,903 (zerocopy) -> 619,283 (compact), floor 484,502 (1.28x);
+**   graph-10k 2,863,193 -> 1,793,849, floor 1,324,166 (1.35x);
+**   mixed-10k 4,704,309 -> 1,282,230, floor 1,057,093 (1.21x);
+**   real-pgp-strong-2009 95,229,576 -> 22,429,856, floor 18,527,664 (1.21x).
 **   What keeps compact above the floor: edges (src + dst + adjedge, 12 bytes an edge, plus
 **   csroff and indeg, 8 a node, against the floor's CSR of 4 an edge + 4 a node: the floor's
 **   edge handle is its CSR position, which a store with stable handles in insertion order
 **   cannot use; indeg could be built by the first in_degree, but that is a read, and reads do
-**   not allocate); a validity bitmap where nothing is absent; the id index at load 2/3
-**   (the floor's 3/4); the floor's constant columns (pgp expire_date, rev_date: 646 K; a
-**   constant column would have no array for a view to alias) and offset-free fixed-length
-**   lists (pos). (e_time holds 4,029,723,038 > INT32_MAX: its 592,752 items stay at 8 bytes.)
+**   not allocate); edge columns' validity bitmaps where nothing is absent; the id index at
+**   load 2/3 (the floor's 3/4); the floor's offset-free fixed-length lists (pos) and its
+**   int columns narrowed with exceptions (pgp's e_time items). (e_time holds 4,029,723,038 > INT32_MAX: its 592,752 items stay at 8 bytes.)
 ** Every mutation still reserves first and commits after (a widening is a reservation: it
 ** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
 */
