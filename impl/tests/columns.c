@@ -1083,6 +1083,18 @@ void t_typed_nulls(void **state)
     model[1][3] = other;
     pres[1][0] = pres[1][28] = false;                 /* removed: gm_node_get says ENOTFOUND */
     nulls_expect(g, "b", hs, model[1], pres[1], N, consts, nc, __LINE__);
+    /* a column of nulls meeting a truly mixed value (tagged values): the nulls stay nulls
+    ** (the fuzzer's find: they were once left as rows with no value behind them) */
+    static gm_value nm[N], mixed[2];
+    static bool np[N];
+    mixed[0] = gm_int(1);
+    mixed[1] = gm_cstr("one");
+    for (int i = 0; i < N; i++) {
+        np[i] = i != 0 && i != 28 && i < 20;
+        nm[i] = i == 12 ? varr(mixed, 2) : gm_null();
+        if (np[i]) OK(g, gm_node_set(g, hs[i], "nv", &nm[i]));
+    }
+    nulls_expect(g, "nv", hs, nm, np, N, consts, nc, __LINE__);
 }
 
 /* Every backend; on compact: ints and doubles in one column stay one 8-byte double column with

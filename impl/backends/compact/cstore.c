@@ -980,7 +980,7 @@ static gm_str cp_ldict_key(const void *ctx, uint32_t code)
     const cp_attr *a = ctx;
     const uint32_t *off = a->dict.p;
     gm_str e;
-    e.ptr = (const char *)a->kbytes.p + off[code];
+    e.ptr = a->kbytes.p ? (const char *)a->kbytes.p + off[code] : "";   /* only "" stored yet */
     e.len = off[code + 1] - off[code];
     return e;
 }
@@ -1658,7 +1658,8 @@ gm_status cp_attr_put(cp_graph *G, gm_kind k, cp_attr *a, uint32_t row, const gm
         else if (fresh && want == CP_OBJ) {
             rc = cp_obj_new(G, k, a, row, v);
             if (rc == CP_MISMATCH) rc = cp_to_val(G, k, a, row, v);
-        } else if (fresh) rc = cp_retype_put(G, k, a, row, v, want);
+        } else if (fresh && !(want == CP_VAL && a->nulls.n > 0)) rc = cp_retype_put(G, k, a, row, v, want);
+        /* (tagged values hold their nulls as values: a column of nulls becomes one row by row) */
         else if (a->type == CP_F64 && want == CP_I64 && cp_int_exact(v->as.i)) {
             /* an int among doubles: stored as the double it equals, marked */
             rc = cp_mark_row(&a->ints, row, a->valid.cap);
