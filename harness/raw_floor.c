@@ -327,6 +327,19 @@ static const gm_value *raw_src_get(const raw_src *s, size_t i, const char *key)
 
 static void raw_col_build(raw_col *c, const raw_src *s, size_t n, const char *key);
 
+/* The validity bitmap of a list or struct column (items holding a value of type t), and its null
+** bitmap when some item holds an explicit null. */
+static void raw_nested_bitmaps(raw_col *c, const raw_src *s, size_t n, gm_type t, bool some_null)
+{
+    c->valid = raw_alloc(raw_bm(n), true);
+    if (some_null) c->nulls = raw_alloc(raw_bm(n), true);
+    for (size_t i = 0; i < n; i++) {
+        const gm_value *v = raw_src_get(s, i, c->key);
+        if (v != NULL && v->type == t) raw_setbit(c->valid, i);
+        else if (v != NULL && c->nulls) raw_setbit(c->nulls, i);
+    }
+}
+
 /* A column whose present values are all arrays of one scalar type (int, double, string or bool
 ** items; nested arrays and objects are not) becomes a list column, the way Arrow's ListArray
 ** holds it: u32 offsets[n+1] into one child column of every item, typed like any scalar column
@@ -363,15 +376,7 @@ static bool raw_list_build(raw_col *c, const raw_src *s, size_t n, bool some_inv
         for (size_t j = 0; j < v->as.a.len; j++) flat[at++] = &v->as.a.items[j];
     }
     if (c->offs) c->offs[n] = (uint32_t)at;
-    if (some_invalid) {
-        c->valid = raw_alloc(raw_bm(n), true);
-        if (some_null) c->nulls = raw_alloc(raw_bm(n), true);
-        for (size_t i = 0; i < n; i++) {
-            const gm_value *v = raw_src_get(s, i, c->key);
-            if (v != NULL && v->type == GM_ARRAY) raw_setbit(c->valid, i);
-            else if (v != NULL && c->nulls) raw_setbit(c->nulls, i);
-        }
-    }
+    if (some_invalid) raw_nested_bitmaps(c, s, n, GM_ARRAY, some_null);
     raw_src fs = { s->d, s->nodes, NULL, flat };
     c->child = raw_alloc(sizeof *c->child, false);
     raw_col_build(c->child, &fs, total, c->key);
@@ -403,15 +408,7 @@ static bool raw_struct_build(raw_col *c, const raw_src *s, size_t n, bool some_i
     c->keys = first->as.o.keys;
     c->kids = raw_alloc((nk ? nk : 1) * sizeof *c->kids, true);
     if (nk == 0) { raw_free(c->kids, sizeof *c->kids); c->kids = NULL; }
-    if (some_invalid) {
-        c->valid = raw_alloc(raw_bm(n), true);
-        if (some_null) c->nulls = raw_alloc(raw_bm(n), true);
-        for (size_t i = 0; i < n; i++) {
-            const gm_value *v = raw_src_get(s, i, c->key);
-            if (v != NULL && v->type == GM_OBJECT) raw_setbit(c->valid, i);
-            else if (v != NULL && c->nulls) raw_setbit(c->nulls, i);
-        }
-    }
+    if (some_invalid) raw_nested_bitmaps(c, s, n, GM_OBJECT, some_null);
     const gm_value **flat = raw_alloc((n ? n : 1) * sizeof *flat, false);   /* scratch */
     for (size_t j = 0; j < nk; j++) {
         for (size_t i = 0; i < n; i++) {
