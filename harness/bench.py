@@ -510,6 +510,10 @@ def summary(rows, scenarios):
 # records, takes the Python binding's drivers 2-4 minutes a repetition), and the rows say so in
 # `repetitions` and `allocator`.
 BIG_RECORDS = 100_000
+# ...except the C drivers, which take seconds a repetition there: they run BIG_C_REPS, so the
+# same-run ratios between C systems (compact vs zerocopy, issue 12) are medians, not one sample.
+BIG_C_REPS = 3
+C_DRIVERS = {"json", "native", "columnar", "zerocopy", "compact", "igraph-c", "raw"}
 
 
 def scenario_records(directory):
@@ -521,11 +525,11 @@ def scenario_records(directory):
         return 0
 
 
-def run_shape(a, directory):
-    """(repetitions, allocators) for one scenario: the command line's, or the big-scenario
-    defaults."""
+def run_shape(a, directory, system=None):
+    """(repetitions, allocators) for one scenario (and system): the command line's, or the
+    big-scenario defaults."""
     big = scenario_records(directory) >= BIG_RECORDS
-    reps = a.reps if a.reps_given or a.quick or not big else 1
+    reps = a.reps if a.reps_given or a.quick or not big else BIG_C_REPS if system in C_DRIVERS else 1
     allocs = a.allocators if a.allocators_given or not big else ["glibc"]
     return reps, allocs
 
@@ -651,8 +655,8 @@ def main(argv=None, progress=None):
         if progress is None:
             progress = Progress()
             for directory in a.scenario:
-                reps, allocs = run_shape(a, directory)
                 for _, system in jobs:
+                    reps, allocs = run_shape(a, directory, system)
                     for alloc in allocs:
                         progress.add((directory, system, alloc),
                                      Progress.weight(directory, system, reps))
@@ -678,14 +682,15 @@ def main(argv=None, progress=None):
                 plan_path = os.path.join(plans, name + ".json")
                 with open(plan_path, "w", encoding="utf-8") as f:
                     json.dump(plan, f, ensure_ascii=False)
-                reps, allocs = run_shape(a, directory)
-                ctx = [str(reps)]
+                _, allocs = run_shape(a, directory)
                 new += [[name, "plan", "plan", *r, "", "", commit, machine, stamp]
                         for r in plan_rows(plan, sources, sha) + expected_rows(want)
                         + [not_run_row(s, why) for s, why in a.not_run.items()]]
                 results = {}
                 for phase, system in jobs:
                     base = a.overrides.get(system, PHASES[phase][system])
+                    reps = run_shape(a, directory, system)[0]
+                    ctx = [str(reps)]
                     for alloc in allocs:
                         done += 1
                         where = f"{name} {system} {alloc}"

@@ -274,3 +274,25 @@ def test_usage_keys_may_name_a_layout():
     for bad in ["info,layout x<y>,1,,", 'info,"usage.node:a,b",1,,', 'info,"usage.a""b",1,,',
                 "info,usage.<x>,1,,"]:
         assert not key_ok(bad), bad
+
+
+def test_big_scenarios_run_the_c_drivers_three_times(tmp_path):
+    """A scenario of 100K+ records runs under glibc alone; the C drivers 3 repetitions (their
+    same-run ratios are medians), the Python ones 1; --reps and --quick still decide."""
+    import argparse
+    import json as _json
+    big, small = tmp_path / "big", tmp_path / "small"
+    for d, n in ((big, 150_000), (small, 5_000)):
+        d.mkdir()
+        (d / "params.json").write_text(_json.dumps({"nodes": n, "edges": n}))
+    a = argparse.Namespace(reps=5, reps_given=False, quick=False, allocators=["glibc", "jemalloc"],
+                           allocators_given=False)
+    assert bench_mod.run_shape(a, str(big), "compact") == (3, ["glibc"])
+    assert bench_mod.run_shape(a, str(big), "raw") == (3, ["glibc"])
+    assert bench_mod.run_shape(a, str(big), "networkx") == (1, ["glibc"])
+    assert bench_mod.run_shape(a, str(big), "graphmem-compact") == (1, ["glibc"])
+    assert bench_mod.run_shape(a, str(small), "networkx") == (5, ["glibc", "jemalloc"])
+    a.reps, a.reps_given = 2, True
+    assert bench_mod.run_shape(a, str(big), "networkx")[0] == 2
+    a.reps_given, a.quick, a.reps = False, True, 1
+    assert bench_mod.run_shape(a, str(big), "compact")[0] == 1
