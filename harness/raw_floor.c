@@ -9,7 +9,11 @@
 **    open-addressing table of u32 (node index + 1, 0 = empty) of exactly ceil(4n/3) slots (load
 **    3/4 at every size: a power-of-two table would jump by up to 2x, 4 B/node, between sizes),
 **    home slot by multiply-shift of the hash into [0, cap);
-**  - out-edges: CSR, u32 offsets[n+1] + u32 targets[m]; edge attributes in CSR order;
+**  - out-edges: CSR, offsets[n+1] + targets[m], bit-packed: each entry in just the bits its
+**    largest value needs (offsets: bits(m); targets: bits(n - 1), 14 bits at 10K nodes), plus 8
+**    bytes of padding so a read is one unaligned 8-byte load; bits grow with log2 of the size,
+**    so bytes per node have no step (a byte width would jump at 256 and 65,536 nodes); edge
+**    attributes in CSR order;
 **  - one column per attribute key, its layout chosen from the data:
 **      int     the narrowest of int8/int16/int32/int64 holding every value (e.g. level 1-5 is
 **              int8, salary 50,000-150,000 int32); no array at all when every value is one
@@ -117,12 +121,40 @@ static size_t raw_exc_bytes(const raw_col *c)
 static int64_t *raw_exc_val(const raw_col *c) { return c->exc; }
 static uint32_t *raw_exc_idx(const raw_col *c) { return (uint32_t *)((int64_t *)c->exc + c->nexc); }
 
+/* Bit-packed unsigned entries of b bits each (1 <= b <= 32), LSB first, in a block padded by 8
+** bytes so entry i is read with one unaligned 8-byte load at byte (i * b) / 8. */
+typedef struct raw_bits { uint8_t *p; size_t n; unsigned b; } raw_bits;
+
+static size_t raw_bits_bytes(const raw_bits *a) { return (a->n * a->b + 7) / 8 + 8; }
+static void raw_bits_init(raw_bits *a, size_t n, uint64_t max)
+{
+    a->n = n;
+    a->b = 1;
+    while (a->b < 32 && (max >> a->b) != 0) a->b++;
+    a->p = raw_alloc(raw_bits_bytes(a), true);
+}
+static uint32_t raw_bits_get(const raw_bits *a, size_t i)
+{
+    size_t bit = i * a->b;
+    uint64_t w;
+    memcpy(&w, a->p + bit / 8, 8);
+    return (uint32_t)((w >> (bit % 8)) & ((1ull << a->b) - 1));
+}
+static void raw_bits_put(raw_bits *a, size_t i, uint32_t x)
+{
+    size_t bit = i * a->b;
+    uint64_t w, mask = ((1ull << a->b) - 1) << (bit % 8);
+    memcpy(&w, a->p + bit / 8, 8);
+    w = (w & ~mask) | ((uint64_t)x << (bit % 8) & mask);
+    memcpy(a->p + bit / 8, &w, 8);
+}
+
 typedef struct raw_graph {
     size_t n, m;
     char *ids; size_t ids_bytes;
     uint32_t *id_off;                   /* n+1 */
     uint32_t *table; size_t tcap;
-    uint32_t *out_off, *targets;        /* n+1, m */
+    raw_bits out_off, targets;          /* n+1 entries, m entries */
     raw_col *ncol, *ecol;
     size_t nncol, necol;
     uint8_t *dead; size_t live;
@@ -184,24 +216,29 @@ static void raw_int_put(raw_col *c, size_t i, int64_t v)
     }
 }
 
-/* A dictionary column's code of item i: unsigned, c->width bytes (1, 2 or 4). */
-static size_t raw_code_at(const raw_col *c, size_t i)
+/* Entry i of an array of w-byte unsigned ints (w = 1, 2 or 4). */
+static uint32_t raw_uget(const void *p, unsigned w, size_t i)
 {
-    switch (c->width) {
-    case 1: return ((const uint8_t *)c->data)[i];
-    case 2: return ((const uint16_t *)c->data)[i];
-    default: return ((const uint32_t *)c->data)[i];
+    switch (w) {
+    case 1: return ((const uint8_t *)p)[i];
+    case 2: return ((const uint16_t *)p)[i];
+    default: return ((const uint32_t *)p)[i];
     }
 }
 
-static void raw_code_put(raw_col *c, size_t i, size_t code)
+static void raw_uput(void *p, unsigned w, size_t i, uint32_t x)
 {
-    switch (c->width) {
-    case 1: ((uint8_t *)c->data)[i] = (uint8_t)code; break;
-    case 2: ((uint16_t *)c->data)[i] = (uint16_t)code; break;
-    default: ((uint32_t *)c->data)[i] = (uint32_t)code; break;
+    switch (w) {
+    case 1: ((uint8_t *)p)[i] = (uint8_t)x; break;
+    case 2: ((uint16_t *)p)[i] = (uint16_t)x; break;
+    default: ((uint32_t *)p)[i] = x; break;
     }
 }
+
+
+/* A dictionary column's code of item i: unsigned, c->width bytes (1, 2 or 4). */
+static size_t raw_code_at(const raw_col *c, size_t i) { return raw_uget(c->data, c->width, i); }
+static void raw_code_put(raw_col *c, size_t i, size_t code) { raw_uput(c->data, c->width, i, (uint32_t)code); }
 
 static uint64_t raw_hash(const char *s, size_t n);
 
@@ -746,18 +783,24 @@ static void raw_build(raw_graph *g, const gmh_data *d)
         g->table[s] = (uint32_t)i + 1;
     }
     /* CSR by a stable counting sort on src; perm (scratch) maps CSR position -> edge record */
-    g->out_off = raw_alloc((n + 1) * sizeof *g->out_off, true);
-    g->targets = raw_alloc(m * sizeof *g->targets, false);
+    raw_bits *off = &g->out_off;
+    raw_bits_init(off, n + 1, m);
+    raw_bits_init(&g->targets, m, n ? n - 1 : 0);
     uint32_t *perm = raw_alloc(m * sizeof *perm, false);
-    for (size_t e = 0; e < m; e++) g->out_off[d->edges[e].src + 1]++;
-    for (size_t i = 0; i < n; i++) g->out_off[i + 1] += g->out_off[i];
     for (size_t e = 0; e < m; e++) {
-        uint32_t p = g->out_off[d->edges[e].src]++;
-        perm[p] = (uint32_t)e;
-        g->targets[p] = d->edges[e].dst;
+        size_t s = d->edges[e].src + 1;
+        raw_bits_put(off, s, raw_bits_get(off, s) + 1);
     }
-    for (size_t i = n; i > 0; i--) g->out_off[i] = g->out_off[i - 1];
-    g->out_off[0] = 0;
+    for (size_t i = 0; i < n; i++) raw_bits_put(off, i + 1, raw_bits_get(off, i + 1) + raw_bits_get(off, i));
+    for (size_t e = 0; e < m; e++) {
+        size_t s = d->edges[e].src;
+        uint32_t p = raw_bits_get(off, s);
+        raw_bits_put(off, s, p + 1);
+        perm[p] = (uint32_t)e;
+        raw_bits_put(&g->targets, p, d->edges[e].dst);
+    }
+    for (size_t i = n; i > 0; i--) raw_bits_put(off, i, raw_bits_get(off, i - 1));
+    raw_bits_put(off, 0, 0);
     g->nncol = d->nnode_keys;
     g->necol = d->nedge_keys;
     g->ncol = raw_alloc((g->nncol ? g->nncol : 1) * sizeof *g->ncol, false);
@@ -773,8 +816,8 @@ static void raw_destroy(raw_graph *g)
     raw_free(g->ids, g->ids_bytes);
     raw_free(g->id_off, (g->n + 1) * sizeof *g->id_off);
     raw_free(g->table, g->tcap * sizeof *g->table);
-    raw_free(g->out_off, (g->n + 1) * sizeof *g->out_off);
-    raw_free(g->targets, g->m * sizeof *g->targets);
+    raw_free(g->out_off.p, raw_bits_bytes(&g->out_off));
+    raw_free(g->targets.p, raw_bits_bytes(&g->targets));
     for (size_t k = 0; k < g->nncol; k++) raw_col_free(&g->ncol[k]);
     for (size_t k = 0; k < g->necol; k++) raw_col_free(&g->ecol[k]);
     raw_free(g->ncol, (g->nncol ? g->nncol : 1) * sizeof *g->ncol);
@@ -1005,16 +1048,19 @@ static void raw_op_neighbors(const raw_run *R, const raw_graph *g, uint64_t *ns)
         uint64_t s = 0, it = 0;
         if (r == 0) GMH_CG_BEGIN();
         uint64_t t0 = gmh_now_ns();
-        /* read every target (a u32 node index = its file position); an edge is dead when an end is */
+        /* read every target (a node index = its file position); an edge is dead when an end is */
         for (size_t i = 0; i < g->n; i++) {
+            uint32_t lo = raw_bits_get(&g->out_off, i), hi = raw_bits_get(&g->out_off, i + 1);
             if (g->dead == NULL) {
-                for (uint32_t p = g->out_off[i]; p < g->out_off[i + 1]; p++) s += g->targets[p];
-                it += g->out_off[i + 1] - g->out_off[i];
+                for (uint32_t p = lo; p < hi; p++) s += raw_bits_get(&g->targets, p);
+                it += hi - lo;
                 continue;
             }
             if (raw_bit(g->dead, i)) continue;
-            for (uint32_t p = g->out_off[i]; p < g->out_off[i + 1]; p++)
-                if (!raw_bit(g->dead, g->targets[p])) { s += g->targets[p]; it++; }
+            for (uint32_t p = lo; p < hi; p++) {
+                uint32_t t = raw_bits_get(&g->targets, p);
+                if (!raw_bit(g->dead, t)) { s += t; it++; }
+            }
         }
         ns[r] = gmh_now_ns() - t0;
         if (r == 0) GMH_CG_END("neighbors");
@@ -1095,7 +1141,7 @@ int main(int argc, char **argv)
         R.rm[i] = (uint32_t)idx;
     }
 
-    gmh_info("layout", "ids arena+u32 offsets, u32 open-addressing id table, CSR u32, typed columns");
+    gmh_info("layout", "ids arena+u32 offsets, u32 open-addressing id table, CSR bit-packed (bits(m) offsets, bits(n-1) targets), typed columns");
     gmh_info("int_width", "narrowest of int8/16/32/64 holding the column's values");
     gmh_info("get_addressing", "string_id");
     gmh_info("set_addressing", "node index");
@@ -1125,7 +1171,7 @@ int main(int argc, char **argv)
     gmh_row_u("build", "num_allocs", raw_mem.nalloc - n0, "count", "exact");
     gmh_infof("usage.ids", "%zu", g.ids_bytes + (g.n + 1) * sizeof(uint32_t));
     gmh_infof("usage.id_index", "%zu", g.tcap * sizeof(uint32_t));
-    gmh_infof("usage.csr", "%zu", (g.n + 1 + g.m) * sizeof(uint32_t));
+    gmh_infof("usage.csr", "%zu", raw_bits_bytes(&g.out_off) + raw_bits_bytes(&g.targets));
     char key[300], lay[96];
     for (size_t k = 0; k < g.nncol; k++) {
         snprintf(key, sizeof key, "usage.node.%s", g.ncol[k].key);

@@ -159,6 +159,7 @@ void t_nodes_removed_handle(void **state);
 void t_edges_basic(void **state);
 void t_neighbors_degrees(void **state);
 void t_neighbors_hub(void **state);
+void t_topology_widths(void **state);
 void t_node_remove_edges(void **state);
 void t_node_remove_all_orders(void **state);
 /* batch.c */

@@ -659,7 +659,8 @@ void t_node_remove_all_orders(void **state)
 ** checked against a model of every edge (every backend). compact gathers the targets into a
 ** scratch sized by a bound on the out-degree: a read after each kind of add must fit in it.
 ** compact only: after a bulk build the adjacency holds each target once (csroff + adjedge +
-** indeg, no second copy of dst[]) and the scratch is the largest out-degree, exactly. */
+** indeg, no second copy of dst[]), at the edge side's width, and the scratch is the largest
+** out-degree, exactly (for the targets and for the edge handles). */
 typedef struct hub_usage { size_t adjacency, scratch; } hub_usage;
 static void hub_usage_cb(void *ud, const char *component, size_t bytes)
 {
@@ -713,8 +714,10 @@ void t_neighbors_hub(void **state)
     if (strcmp(f->backend, "compact") == 0) {
         hub_usage u = { 0, 0 };
         OK(g, gm_memory_usage(g, hub_usage_cb, &u));
-        assert_int_equal(u.adjacency, ((N + 1) + m + N) * 4);
-        assert_int_equal(u.scratch, 3 * N * 4);
+        /* m = 255 edge handles: the edge side takes 2 bytes an entry (its entries reach 255) */
+        assert_int_equal(m, 255);
+        assert_int_equal(u.adjacency, ((N + 1) + m + N) * 2);
+        assert_int_equal(u.scratch, 2 * 3 * N * 4);  /* targets and edge handles gathered */
     }
     hub_check(g, msrc, mdst, m, hs, N, __LINE__);
     /* single adds to another node, read after every one: its degree passes the hub's */
@@ -739,4 +742,156 @@ void t_neighbors_hub(void **state)
         for (size_t e = 0; e < m; e++) { out += msrc[e] == hs[k]; in += mdst[e] == hs[k]; }
         DEG_EXPECT(g, hs[k], out, in);
     }
+}
+
+/* The topology across the widths compact stores it at (compact.h, "edges": node handles at 1,
+** 2, 4 bytes by the node bound, edge handles, offsets and in-degrees by the edge bound), checked
+** on every backend against a model: edges and removals before each widening, then every edge's
+** liveness and ends, every node's out-neighbours (in handle order) and degrees, and edge_next. */
+typedef struct tw_model { gm_node *src, *dst; bool *gone; bool *dead; size_t m, n; } tw_model;
+
+static void tw_verify(gm_graph *g, const tw_model *md, int line)
+{
+    fail_line = line;
+    size_t *cnt = calloc(md->n + 1, sizeof *cnt), *in = calloc(md->n, sizeof *in);
+    gm_edge *seq = malloc((md->m ? md->m : 1) * sizeof *seq);
+    assert_non_null(cnt); assert_non_null(in); assert_non_null(seq);
+    size_t live = 0;
+    for (size_t e = 0; e < md->m; e++) {
+        bool l = !md->gone[e] && !md->dead[md->src[e]] && !md->dead[md->dst[e]];
+        gm_node s, d;
+        gm_status st = gm_edge_ends(g, (gm_edge)e, &s, &d);
+        if ((st == GM_OK) != l) fail_msg("line %d: edge %zu: status %d, live should be %d", line, e, st, l);
+        if (!l) continue;
+        if (s != md->src[e] || d != md->dst[e])
+            fail_msg("line %d: edge %zu ends (%u, %u), want (%u, %u)", line, e, s, d, md->src[e], md->dst[e]);
+        cnt[md->src[e] + 1]++;
+        in[md->dst[e]]++;
+        live++;
+    }
+    assert_int_equal(gm_edge_count(g), live);
+    for (size_t k = 0; k < md->n; k++) cnt[k + 1] += cnt[k];
+    size_t *at = malloc((md->n + 1) * sizeof *at);
+    assert_non_null(at);
+    memcpy(at, cnt, (md->n + 1) * sizeof *at);
+    for (size_t e = 0; e < md->m; e++)
+        if (!md->gone[e] && !md->dead[md->src[e]] && !md->dead[md->dst[e]]) seq[at[md->src[e]]++] = (gm_edge)e;
+    for (size_t k = 0; k < md->n; k++) {
+        if (md->dead[k]) continue;
+        gm_neighbors nb;
+        OK(g, gm_out_neighbors(g, (gm_node)k, &nb));
+        if (nb.len != cnt[k + 1] - cnt[k])
+            fail_msg("line %d: node %zu has %zu out-neighbours, want %zu", line, k, nb.len, cnt[k + 1] - cnt[k]);
+        for (size_t j = 0; j < nb.len; j++) {
+            gm_edge e = seq[cnt[k] + j];
+            if (nb.edges[j] != e || nb.nodes[j] != md->dst[e])
+                fail_msg("line %d: node %zu, out-neighbour %zu: (%u, %u), want (%u, %u)", line, k, j,
+                         nb.nodes[j], nb.edges[j], md->dst[e], e);
+        }
+        size_t od, id;
+        OK(g, gm_out_degree(g, (gm_node)k, &od));
+        OK(g, gm_in_degree(g, (gm_node)k, &id));
+        if (od != nb.len || id != in[k])
+            fail_msg("line %d: node %zu degrees (%zu, %zu), want (%zu, %zu)", line, k, od, id, nb.len, in[k]);
+    }
+    size_t walked = 0;
+    gm_edge it = GM_NONE, prev = GM_NONE;
+    while (gm_edge_next(g, &it) == GM_OK) {
+        if (prev != GM_NONE && it <= prev) fail_msg("line %d: edge_next not increasing", line);
+        prev = it;
+        walked++;
+    }
+    assert_int_equal(walked, live);
+    free(cnt); free(in); free(seq); free(at);
+}
+
+void t_topology_widths(void **state)
+{
+    FX;
+    enum { NMAX = 66000, MMAX = 70000 };
+    tw_model md = { calloc(MMAX, sizeof(gm_node)), calloc(MMAX, sizeof(gm_node)),
+                    calloc(MMAX, sizeof(bool)), calloc(NMAX, sizeof(bool)), 0, 0 };
+    assert_non_null(md.src); assert_non_null(md.dst); assert_non_null(md.gone); assert_non_null(md.dead);
+    char id[16];
+    /* 250 nodes one at a time, 250 edges (single adds): everything still fits one byte */
+    for (; md.n < 250; md.n++) {
+        snprintf(id, sizeof id, "w%zu", md.n);
+        assert_int_equal(add_node(g, id), (gm_node)md.n);
+    }
+    for (; md.m < 250; md.m++) {
+        md.src[md.m] = (gm_node)((md.m * 7) % 250);
+        md.dst[md.m] = (gm_node)((md.m * 13 + 5) % 250);
+        assert_int_equal(add_edge(g, md.src[md.m], md.dst[md.m]), (gm_edge)md.m);
+    }
+    /* removed nodes and edges: tombstones written at the narrow width */
+    for (size_t k = 3; k < 250; k += 41) { OK(g, gm_node_remove(g, (gm_node)k)); md.dead[k] = true; }
+    for (size_t e = 10; e < 250; e += 37) {
+        gm_node s, d;
+        if (gm_edge_ends(g, (gm_edge)e, &s, &d) == GM_OK) { OK(g, gm_edge_remove(g, (gm_edge)e)); md.gone[e] = true; }
+    }
+    tw_verify(g, &md, __LINE__);
+    /* past 255 nodes and 255 edges, one at a time with reads between */
+    /* every allocation of each add failed in turn (the widenings among them): GM_ENOMEM
+    ** changes nothing, then the add succeeds */
+    while (md.n < 300) {
+        snprintf(id, sizeof id, "w%zu", md.n);
+        gm_node k = GM_NONE;
+        gm_status st;
+        for (long i = 0;; i++) {
+            gm_mem_fail_after(i);
+            st = gm_node_add(g, id, strlen(id), &k);
+            gm_mem_fail_after(-1);
+            if (st == GM_OK) break;
+            assert_int_equal(st, GM_ENOMEM);
+            assert_int_equal(gm_node_bound(g), md.n);
+            if (md.n == 255) tw_verify(g, &md, __LINE__);
+        }
+        assert_int_equal(k, (gm_node)md.n);
+        md.n++;
+        md.src[md.m] = k;
+        md.dst[md.m] = k % 3;                 /* 0, 1, 2: live */
+        gm_edge e = GM_NONE;
+        for (long i = 0;; i++) {
+            gm_mem_fail_after(i);
+            st = gm_edge_add(g, md.src[md.m], md.dst[md.m], &e);
+            gm_mem_fail_after(-1);
+            if (st == GM_OK) break;
+            assert_int_equal(st, GM_ENOMEM);
+            assert_int_equal(gm_edge_bound(g), md.m);
+            if (md.m == 254) tw_verify(g, &md, __LINE__);
+        }
+        assert_int_equal(e, (gm_edge)md.m);
+        md.m++;
+        if (md.n % 10 == 0 || md.n == 256) tw_verify(g, &md, __LINE__);
+    }
+    OK(g, gm_node_remove(g, 299)); md.dead[299] = true;
+    tw_verify(g, &md, __LINE__);
+    /* past 65,535 nodes and edges in batches (bulk) */
+    size_t nadd = NMAX - md.n;
+    gm_str *ids = calloc(nadd, sizeof *ids);
+    char *idb = calloc(nadd, 16);
+    assert_non_null(ids); assert_non_null(idb);
+    for (size_t i = 0; i < nadd; i++) {
+        snprintf(idb + 16 * i, 16, "x%u", (unsigned)i);
+        ids[i] = S(idb + 16 * i);
+    }
+    gm_node first;
+    size_t added;
+    OK(g, gm_node_add_batch(g, ids, nadd, &first, &added));
+    assert_int_equal(first, (gm_node)md.n);
+    md.n += nadd;
+    size_t madd = MMAX - md.m;
+    for (size_t i = 0; i < madd; i++) {
+        gm_node a = (gm_node)((i * 40503u) % md.n), b = (gm_node)((i * 9973u + 1) % md.n);
+        md.src[md.m + i] = md.dead[a] ? a + 1 : a;   /* no two removed nodes are adjacent */
+        md.dst[md.m + i] = md.dead[b] ? b + 1 : b;
+    }
+    gm_edge e0;
+    OK(g, gm_edge_add_batch(g, md.src + md.m, md.dst + md.m, madd, &e0, &added));
+    assert_int_equal(e0, (gm_edge)md.m);
+    md.m += madd;
+    for (size_t k = 65530; k < 65545; k += 2) { OK(g, gm_node_remove(g, (gm_node)k)); md.dead[k] = true; }
+    tw_verify(g, &md, __LINE__);
+    free(ids); free(idb);
+    free(md.src); free(md.dst); free(md.gone); free(md.dead);
 }

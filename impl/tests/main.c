@@ -52,6 +52,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_edges_basic),
     T(t_neighbors_degrees),
     T(t_neighbors_hub),
+    T(t_topology_widths),
     T(t_node_remove_edges),
     T(t_node_remove_all_orders),
     T(t_batch_set_nodes),

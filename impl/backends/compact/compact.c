@@ -8,9 +8,9 @@
 **     GM_COL_STR_N (uint32 offsets), still aliased; list, struct and tagged columns, and typed
 **     ones holding nulls or ints among doubles, are decoded into one block (GM_COL_VALUES,
 **     aliased = false, payloads borrowed from the store).
-**   - Out-neighbours: edges = adjedge + off[n] (aliased); nodes are gathered from dst[] into the
-**     scratch the edge adds reserved (compact.h, "edges"); a dirty CSR is rebuilt in place first.
-**     Neither allocates.
+**   - Out-neighbours: the edge handles of n's CSR segment and their targets are gathered from
+**     adjedge and dst[] (both narrow) into escratch and scratch, which the edge adds reserved
+**     (compact.h, "edges"); a dirty CSR is rebuilt in place first. Neither allocates.
 **   - Batch slots size every array once: node_add_batch (arena, offsets, bitmaps, index, columns),
 **     edge_add_batch (edge arrays, adjacency, edge columns), attr_set_batch (one typed loop, no
 **     per-value allocation for int/double/bool and dictionary hits).
@@ -28,15 +28,16 @@ static gm_status cz_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)
 {
     cp_graph *G = CP(g);
     cp_csr_ready(G);
-    const uint32_t *off = G->csroff.p, *dst = G->dst.p;
-    size_t lo = off[n];
-    out->len = off[n + 1] - lo;
+    size_t lo = cp_ids_get(&G->csroff, n);
+    out->len = cp_ids_get(&G->csroff, n + 1) - lo;
     if (out->len == 0) { out->nodes = out->edges = cz_none; return GM_OK; }
-    const uint32_t *ae = (const uint32_t *)G->adjedge.p + lo;
-    uint32_t *s = G->scratch.p;               /* cap >= degmax >= len: reserved by the adds */
-    for (size_t i = 0; i < out->len; i++) s[i] = dst[ae[i]];
+    uint32_t *s = G->scratch.p, *es = G->escratch.p;   /* cap >= degmax >= len: reserved by the adds */
+    for (size_t i = 0; i < out->len; i++) {
+        es[i] = cp_ids_get(&G->adjedge, lo + i);
+        s[i] = cp_ids_get(&G->dst, es[i]);
+    }
     out->nodes = s;
-    out->edges = ae;
+    out->edges = es;
     return GM_OK;
 }
 

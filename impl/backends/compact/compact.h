@@ -26,16 +26,28 @@
 **              instead of 4 (role / department 41.6 K -> 11.6 K). View: GM_COL_DICT_N (`packed`,
 **              `width` 1/2) or GM_COL_DICT at 4 bytes, aliased. The DICT -> STR rule is unchanged.
 **   bools      bit-packed, as before (1 bit a row + the validity bit).
-**   edges      src[] / dst[] (4 + 4 bytes an edge) and the CSR: csroff (4 a node) and adjedge
-**              (4 an edge: edge handles in CSR order), plus indeg[] (4 a node). Each target is
-**              stored once, in dst[]: out_neighbors aliases the CSR's edge handles and gathers
-**              the targets (dst[adjedge[i]], O(degree)) into `scratch`, which the edge adds
+**   edges      src[] / dst[] and the CSR: csroff (a node) and adjedge (an edge: edge handles in
+**              CSR order), plus indeg[] (a node), every entry at the narrowest width for its
+**              bound (cp_ids): node handles (src, dst) at 1 byte up to 255 nodes, 2 up to
+**              65,535, 3 up to 16,777,215, else 4; edge-side entries (adjedge, csroff, indeg:
+**              handles, offsets and counts <= ebound) at 1 byte up to 254 edges, 2 up to
+**              65,534, 3 up to 16,777,214, else 4; a removed
+**              edge's src is the width's all-ones entry. Widened in place when a reservation
+**              raises the bound past one (one realloc, O(entries) once per array and width:
+**              at most 3 per array); never narrowed. Cost: a switch on the width per access
+**              (groggy-10k instructions: neighbors +26 %, build +7 %, remove +6 %); bytes per
+**              node step up at 65,536 (+5 B a node on groggy: the gate lists compact's 10K -> 100K
+**              curve, +10.8 %, as KNOWN).
+**              Each target is
+**              stored once, in dst[]: out_neighbors gathers the targets (dst[adjedge[i]],
+**              O(degree)) into `scratch` and the edge handles into `escratch`, both of which the
+**              edge adds
 **              reserve (a read never allocates): degmax bounds every out-degree (+1 a committed
 **              edge; a CSR rebuild sets it exact) and scratch.cap >= degmax. A bulk batch counts
 **              its sources' degrees in a temporary array (O(V + E), nbound x 4 bytes, freed at
 **              once) and reserves exactly the largest; single adds reserve degmax + 1, so a
-**              graph built one edge at a time with no read between holds up to 4 bytes an edge
-**              of scratch (never shrunk): what a second copy of the targets took before.
+**              graph built one edge at a time with no read between holds up to 8 bytes an edge
+**              of scratch (never shrunk).
 **              The incidence lists of phase 4
 **              (outhead/inhead 8 a node, outnext/innext 8 an edge) are GONE; node removal uses
 **              tombstones instead: n's out-edges are killed through n's CSR segment (O(out-degree);
@@ -48,13 +60,14 @@
 **              at once (O(V + E), amortised O(1) an edge added), so the removals after a bulk
 **              build pay O(out-degree), not a rebuild of the whole graph in the first one
 **              (issue 11: remove's per-node cost grew 4x from 10K to 100K nodes). Counts,
-**              edge_live, edge_next and degrees are exact at every moment. Bytes: adjacency
-**              (csroff + adjedge + indeg) 120,004 B + 24 B of scratch on groggy-10k, where
-**              zerocopy's (the same plus adjdst, its copy of the targets) takes 160,004;
-**              279,940 + 60 on graph-10k (479,876).
+**              edge_live, edge_next and degrees are exact at every moment. Bytes: edges 40,000 +
+**              adjacency (csroff + adjedge + indeg) 60,002 B + 48 B of scratch on groggy-10k,
+**              where zerocopy's takes 80,000 + 160,004 (4-byte entries, and adjdst, its copy of
+**              the targets); graph-10k 199,936 + 139,970 (zerocopy 399,872 + 479,876).
 **              Not done: src[] still repeats what the CSR segments imply (the floor's CSR
 **              has no src[]: its edge handle is the CSR position, which a mutable store with
-**              stable handles cannot use): 4 bytes an edge above the floor, plus indeg[].
+**              stable handles cannot use), plus indeg[]; the floor also bit-packs its CSR
+**              (14 bits a target at 10K nodes) where compact keeps whole bytes.
 **   lists      an array value whose items are all ints, all doubles or all strings (or empty)
 **              goes to a LIST column: uint32 offsets (rows + 1; a set that would take one
 **              column's bytes past 4 GiB is GM_ENOMEM) + one byte arena in row order, as STR:
@@ -125,13 +138,18 @@
 **              "node:uid list<str>", "node:address struct<city: dict<u8>; ...>", "+nulls".
 ** Everything else (ids arena, id index, liveness bitmap, CSR rebuild, DICT -> STR rule) is
 ** the columnar store's, described in backends/columnar/store.h.
-** Measured (exact heap of the counting allocator after build; the floor of harness/raw_floor.c):
-**   groggy-10k 1,088,903 (zerocopy) -> 619,283 (compact), floor 484,502 (1.28x);
-**   graph-10k 2,863,193 -> 1,793,849, floor 1,324,166 (1.35x);
-**   mixed-10k 4,704,309 -> 1,282,230, floor 1,057,093 (1.21x);
-**   real-pgp-strong-2009 95,229,576 -> 22,429,856, floor 18,527,664 (1.21x).
-**   What keeps compact above the floor: edges (src + dst + adjedge, 12 bytes an edge, plus
-**   csroff and indeg, 8 a node, against the floor's CSR of 4 an edge + 4 a node: the floor's
+** Measured (exact heap of the counting allocator after build; the floor of harness/raw_floor.c,
+** whose CSR is bit-packed):
+**   groggy-10k 1,088,903 (zerocopy) -> 519,361 (compact), floor 439,516 (1.18x);
+**   graph-10k 2,863,193 -> 1,454,059, floor 1,191,716 (1.22x);
+**   mixed-10k 4,704,309 -> 1,182,312, floor 1,012,107 (1.17x);
+**   real-pgp-strong-2009 95,229,576 -> 20,848,857, floor 17,860,014 (1.17x);
+**   real-serengeti-foodweb 18,264, floor 13,816 (1.32x); real-football 11,594, floor 7,275
+**   (1.59x: 115 nodes, where the graph record and the attribute table, 1.5 KB, are a fifth of
+**   the floor); groggy-100k 5,755,594, floor 4,560,748 (1.26x: 3-byte entries past 65,535).
+**   What keeps compact above the floor: edges (src + dst + adjedge, 3 entries an edge, plus
+**   csroff and indeg, 2 a node, against the floor's CSR of 1 bit-packed entry an edge + 1 a
+**   node: the floor's
 **   edge handle is its CSR position, which a store with stable handles in insertion order
 **   cannot use; indeg could be built by the first in_degree, but that is a read, and reads do
 **   not allocate); edge columns' validity bitmaps where nothing is absent; the id index at
@@ -146,8 +164,7 @@
 #include "backend.h"
 #include "idindex.h"
 
-#define CP_DEAD       UINT32_MAX   /* src[] of a removed edge */
-#define CP_NIL        UINT32_MAX   /* end of an incidence list */
+#define CP_DEAD       UINT32_MAX   /* what cp_ids_get gives for src[] of a removed edge */
 #define CP_DICT_SMALL 64           /* a string dictionary up to this size is always kept */
 
 /* The scalar layouts come first, up to CP_STR: cp_attr_put's fast path tests want <= CP_STR. */
@@ -199,6 +216,13 @@ typedef struct cp_attr {
 
 typedef struct cp_attrs { cp_attr *a; size_t n, cap; } cp_attrs;
 
+/* The topology's arrays (compact.h, "edges"): uint32 entries stored at the narrowest width
+** w (1, 2, 3, 4 bytes) for the bound their entries can reach; cap in entries. A node-handle array
+** (src, dst) is as wide as cp_hwidth(nbound), an edge-side one (adjedge, csroff, indeg) as
+** cp_hwidth(ebound + 1); the all-ones entry of the width reads as CP_DEAD (src[] only: a node
+** handle is always below it). Widened in place by the reservations, never narrowed. */
+typedef struct cp_ids { cp_buf b; uint8_t w; } cp_ids;
+
 typedef struct cp_graph {
     struct gm_graph base;
     uint32_t  nbound, nlive;
@@ -208,15 +232,16 @@ typedef struct cp_graph {
     cp_buf   alive;      /* uint8 bitmap of live nodes */
     gm_idx    index;      /* id -> node handle */
     uint32_t  ebound, elive;
-    cp_buf   src, dst;   /* uint32, ebound */
-    cp_buf   indeg;      /* uint32, nbound */
-    cp_buf   csroff;     /* uint32, nbound + 1 */
-    cp_buf   adjedge;    /* uint32, >= ebound: edge handles in CSR order */
+    cp_ids    src, dst;   /* ebound entries, node-handle width */
+    cp_ids    indeg;      /* nbound entries, edge-side width */
+    cp_ids    csroff;     /* nbound + 1, edge-side width */
+    cp_ids    adjedge;    /* >= ebound, edge-side width: edge handles in CSR order */
     uint32_t  degmax;     /* bound on every node's out-degree; scratch.cap >= degmax */
     bool      missing;    /* edges were added since the last rebuild (dirty too) */
     bool      dirty;      /* CSR out of date */
     cp_attrs attrs[2];   /* GM_KNODE, GM_KEDGE */
     cp_buf   scratch;    /* uint32, >= degmax: out-neighbour targets gathered from dst[] */
+    cp_buf   escratch;   /* uint32, as scratch: their edge handles, gathered from adjedge */
 } cp_graph;
 
 #define CP(g) ((cp_graph *)(g))
@@ -287,6 +312,36 @@ static inline unsigned cp_iwidth(int64_t x)
     return 8;
 }
 static inline unsigned cp_uwidth(size_t c) { return c <= UINT8_MAX ? 1 : c <= UINT16_MAX ? 2 : 4; }
+/* The width of a topology entry (cp_ids) holding values up to c: 1, 2, 3 or 4 bytes. */
+static inline unsigned cp_hwidth(size_t c)
+{
+    return c <= UINT8_MAX ? 1 : c <= UINT16_MAX ? 2 : c <= 0xFFFFFFu ? 3 : 4;
+}
+static inline uint32_t cp_ids_get(const cp_ids *a, size_t i)
+{
+    switch (a->w) {
+    case 1: { uint8_t x = ((const uint8_t *)a->b.p)[i]; return x == UINT8_MAX ? CP_DEAD : x; }
+    case 2: { uint16_t x = ((const uint16_t *)a->b.p)[i]; return x == UINT16_MAX ? CP_DEAD : x; }
+    case 3: {
+        const uint8_t *q = (const uint8_t *)a->b.p + 3 * i;
+        uint32_t x = q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16;
+        return x == 0xFFFFFFu ? CP_DEAD : x;
+    }
+    default: return ((const uint32_t *)a->b.p)[i];
+    }
+}
+/* x < the width's all-ones value, or CP_DEAD (stored as that value). */
+static inline void cp_ids_put(cp_ids *a, size_t i, uint32_t x)
+{
+    if (a->w == 3) {
+        uint8_t *q = (uint8_t *)a->b.p + 3 * i;
+        q[0] = (uint8_t)x;
+        q[1] = (uint8_t)(x >> 8);
+        q[2] = (uint8_t)(x >> 16);
+    } else {
+        cp_uput(a->b.p, a->w, i, x);
+    }
+}
 
 static inline size_t cp_rows(const cp_graph *G, gm_kind k) { return k == GM_KNODE ? G->nbound : G->ebound; }
 

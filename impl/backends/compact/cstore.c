@@ -34,6 +34,31 @@ gm_status cp_buf_reserve(cp_buf *b, size_t need, size_t esz, bool exact)
     return GM_OK;
 }
 
+/* Widen a to w bytes an entry if it is narrower (in place: one realloc, entries moved back to
+** front, an all-ones entry kept all-ones), then give it room for `need` entries. A widening is a
+** reservation: it changes the representation, not the contents. GM_ENOMEM leaves the contents
+** unchanged. */
+static gm_status cp_ids_reserve(cp_ids *a, size_t need, unsigned w, bool exact)
+{
+    if (a->w == 0) a->w = (uint8_t)w;
+    if (w > a->w) {
+        size_t cap = a->b.cap;
+        if (cap > 0) {
+            void *p = gm_mem_realloc(a->b.p, cap * w);
+            if (p == NULL) return GM_ENOMEM;
+            a->b.p = p;
+            cp_ids n = { { p, cap }, (uint8_t)w };
+            for (size_t i = cap; i-- > 0;) cp_ids_put(&n, i, cp_ids_get(a, i));
+        }
+        a->w = (uint8_t)w;
+    }
+    return cp_buf_reserve(&a->b, need, a->w, exact);
+}
+/* The widths (compact.h, "edges"): node handles < nb, below the all-ones CP_DEAD entry; edge-side
+** entries (handles, offsets, counts) <= eb, below it too. */
+static unsigned cp_nwidth(size_t nb) { return cp_hwidth(nb); }
+static unsigned cp_ewidth(size_t eb) { return cp_hwidth(eb + 1); }
+
 /* ---------------------------------------------------------------- open / close */
 
 gm_status cp_open(gm_graph **out)
@@ -161,12 +186,13 @@ void cp_close(gm_graph *g)
     gm_mem_free(G->idoff.p);
     gm_mem_free(G->alive.p);
     gm_idx_free(&G->index);
-    gm_mem_free(G->src.p);
-    gm_mem_free(G->dst.p);
-    gm_mem_free(G->indeg.p);
-    gm_mem_free(G->csroff.p);
-    gm_mem_free(G->adjedge.p);
+    gm_mem_free(G->src.b.p);
+    gm_mem_free(G->dst.b.p);
+    gm_mem_free(G->indeg.b.p);
+    gm_mem_free(G->csroff.b.p);
+    gm_mem_free(G->adjedge.b.p);
     gm_mem_free(G->scratch.p);
+    gm_mem_free(G->escratch.p);
     gm_mem_free(G);
 }
 
@@ -228,8 +254,11 @@ gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact
         if (na->a[i].full) na->a[i].valid = G->alive;
     for (size_t i = 0; i < na->n && count > 0; i++)   /* new nodes lack every value: own bitmaps */
         if (na->a[i].full) CP_TRY(cp_attr_unfull(G, &na->a[i], nb, exact));
-    CP_TRY(cp_buf_reserve(&G->indeg, nb, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->csroff, nb + 1, 4, exact));
+    unsigned nw = cp_nwidth(nb), ew = cp_ewidth(G->ebound);
+    CP_TRY(cp_ids_reserve(&G->src, G->src.b.cap, nw, false));   /* wider handles, same room */
+    CP_TRY(cp_ids_reserve(&G->dst, G->dst.b.cap, nw, false));
+    CP_TRY(cp_ids_reserve(&G->indeg, nb, ew, exact));
+    CP_TRY(cp_ids_reserve(&G->csroff, nb + 1, ew, exact));
     CP_TRY(gm_idx_reserve(&G->index, (size_t)G->index.len + count, exact, cp_id_key, G));
     for (size_t i = 0; i < G->attrs[GM_KNODE].n; i++)
         CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KNODE].a[i], nb, exact));
@@ -244,11 +273,9 @@ gm_node cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h)
     G->idused += len;
     off[n + 1] = (uint32_t)G->idused;
     cp_bit_set(G->alive.p, n);
-    ((uint32_t *)G->indeg.p)[n] = 0;
-    if (!G->missing) {                        /* the CSR holds every edge: n's segment is empty */
-        uint32_t *co = G->csroff.p;
-        co[n + 1] = co[n];
-    }
+    cp_ids_put(&G->indeg, n, 0);
+    if (!G->missing)                          /* the CSR holds every edge: n's segment is empty */
+        cp_ids_put(&G->csroff, n + 1, cp_ids_get(&G->csroff, n));
     gm_idx_insert_h(&G->index, h, n);
     G->nbound++;
     G->nlive++;
@@ -325,9 +352,9 @@ static void cp_rows_clear(cp_graph *G, gm_kind k, size_t row)
 
 static void cp_edge_kill(cp_graph *G, gm_edge e)
 {
-    uint32_t *src = G->src.p, *dst = G->dst.p;
-    ((uint32_t *)G->indeg.p)[dst[e]]--;
-    src[e] = CP_DEAD;
+    uint32_t d = cp_ids_get(&G->dst, e);
+    cp_ids_put(&G->indeg, d, cp_ids_get(&G->indeg, d) - 1);
+    cp_ids_put(&G->src, e, CP_DEAD);
     G->elive--;
     G->dirty = true;
     cp_rows_clear(G, GM_KEDGE, e);
@@ -342,16 +369,16 @@ gm_status cp_node_remove(gm_graph *g, gm_node n)
     cp_graph *G = CP(g);
     if (G->missing) cp_csr_ready(G);          /* only a CSR missing edges is rebuilt: one with dead
                                               ** entries still lists every live out-edge of n */
-    const uint32_t *off = G->csroff.p, *ae = G->adjedge.p, *src = G->src.p, *dst = G->dst.p;
     const uint8_t *alive = G->alive.p;
-    for (uint32_t p = off[n], end = off[n + 1]; p < end; p++) {
-        uint32_t e = ae[p];
-        if (src[e] != CP_DEAD && cp_bit(alive, dst[e])) cp_edge_kill(G, e);   /* self-loops too */
+    for (uint32_t p = cp_ids_get(&G->csroff, n), end = cp_ids_get(&G->csroff, n + 1); p < end; p++) {
+        uint32_t e = cp_ids_get(&G->adjedge, p);
+        if (cp_ids_get(&G->src, e) != CP_DEAD && cp_bit(alive, cp_ids_get(&G->dst, e)))
+            cp_edge_kill(G, e);               /* self-loops too */
     }
-    uint32_t *indeg = G->indeg.p;
-    G->elive -= indeg[n];                     /* the in-edges left: dead from now on */
-    if (indeg[n] > 0) G->dirty = true;        /* their sources' out-degrees changed */
-    indeg[n] = 0;
+    uint32_t in = cp_ids_get(&G->indeg, n);
+    G->elive -= in;                           /* the in-edges left: dead from now on */
+    if (in > 0) G->dirty = true;              /* their sources' out-degrees changed */
+    cp_ids_put(&G->indeg, n, 0);
     cp_rows_clear(G, GM_KNODE, n);
     gm_idx_remove(&G->index, n, cp_id_key, G);
     cp_bit_clr(G->alive.p, n);
@@ -392,9 +419,10 @@ static gm_status cp_bulk_degmax(const cp_graph *G, const gm_node *bsrc, size_t c
     uint32_t *deg = nb ? gm_mem_alloc(nb * sizeof *deg) : NULL;
     if (nb && deg == NULL) return GM_ENOMEM;
     if (nb) memset(deg, 0, nb * sizeof *deg);
-    const uint32_t *src = G->src.p;
-    for (size_t e = 0; e < G->ebound; e++)
-        if (src[e] != CP_DEAD) deg[src[e]]++;
+    for (size_t e = 0; e < G->ebound; e++) {
+        uint32_t s = cp_ids_get(&G->src, e);
+        if (s != CP_DEAD) deg[s]++;
+    }
     size_t m = 0;
     for (size_t i = 0; i < count; i++)
         if (++deg[bsrc[i]] > m) m = deg[bsrc[i]];
@@ -409,22 +437,26 @@ gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact, const gm_node 
 {
     if (count > (size_t)UINT32_MAX - 1 - G->ebound) return GM_EINVAL;
     size_t eb = (size_t)G->ebound + count;
-    CP_TRY(cp_buf_reserve(&G->src, eb, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->dst, eb, 4, exact));
-    CP_TRY(cp_buf_reserve(&G->adjedge, eb, 4, exact));
+    unsigned nw = cp_nwidth(G->nbound), ew = cp_ewidth(eb);
+    CP_TRY(cp_ids_reserve(&G->src, eb, nw, exact));
+    CP_TRY(cp_ids_reserve(&G->dst, eb, nw, exact));
+    CP_TRY(cp_ids_reserve(&G->adjedge, eb, ew, exact));
+    CP_TRY(cp_ids_reserve(&G->csroff, G->csroff.b.cap, ew, false));   /* wider counts, same room */
+    CP_TRY(cp_ids_reserve(&G->indeg, G->indeg.b.cap, ew, false));
     for (size_t i = 0; i < G->attrs[GM_KEDGE].n; i++)
         CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KEDGE].a[i], eb, exact));
     size_t need = (size_t)G->degmax + count;
     if (bsrc != NULL) CP_TRY(cp_bulk_degmax(G, bsrc, count, &need));
-    return cp_buf_reserve(&G->scratch, need, 4, bsrc != NULL);
+    CP_TRY(cp_buf_reserve(&G->scratch, need, 4, bsrc != NULL));
+    return cp_buf_reserve(&G->escratch, need, 4, bsrc != NULL);
 }
 
 gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
 {
     gm_edge e = G->ebound;
-    ((uint32_t *)G->src.p)[e] = s;
-    ((uint32_t *)G->dst.p)[e] = d;
-    ((uint32_t *)G->indeg.p)[d]++;
+    cp_ids_put(&G->src, e, s);
+    cp_ids_put(&G->dst, e, d);
+    cp_ids_put(&G->indeg, d, cp_ids_get(&G->indeg, d) + 1);
     G->degmax++;                              /* s's out-degree grew by one at most */
     G->ebound++;
     G->elive++;
@@ -451,16 +483,16 @@ gm_status cp_edge_remove(gm_graph *g, gm_edge e)
 gm_status cp_edge_ends(gm_graph *g, gm_edge e, gm_node *src, gm_node *dst)
 {
     cp_graph *G = CP(g);
-    *src = ((const uint32_t *)G->src.p)[e];
-    *dst = ((const uint32_t *)G->dst.p)[e];
+    *src = cp_ids_get(&G->src, e);
+    *dst = cp_ids_get(&G->dst, e);
     return GM_OK;
 }
 
 bool cp_edge_live(const gm_graph *g, gm_edge e)
 {
     const cp_graph *G = (const cp_graph *)g;
-    return e < G->ebound && ((const uint32_t *)G->src.p)[e] != CP_DEAD &&
-           cp_bit(G->alive.p, ((const uint32_t *)G->dst.p)[e]);
+    return e < G->ebound && cp_ids_get(&G->src, e) != CP_DEAD &&
+           cp_bit(G->alive.p, cp_ids_get(&G->dst, e));
 }
 
 size_t cp_edge_count(const gm_graph *g) { return ((const cp_graph *)g)->elive; }
@@ -469,10 +501,12 @@ size_t cp_edge_bound(const gm_graph *g) { return ((const cp_graph *)g)->ebound; 
 gm_status cp_edge_next(gm_graph *g, gm_edge *it)
 {
     cp_graph *G = CP(g);
-    const uint32_t *src = G->src.p, *dst = G->dst.p;
     const uint8_t *alive = G->alive.p;
     for (size_t e = *it == GM_NONE ? 0 : (size_t)*it + 1; e < G->ebound; e++)
-        if (src[e] != CP_DEAD && cp_bit(alive, dst[e])) { *it = (gm_edge)e; return GM_OK; }
+        if (cp_ids_get(&G->src, e) != CP_DEAD && cp_bit(alive, cp_ids_get(&G->dst, e))) {
+            *it = (gm_edge)e;
+            return GM_OK;
+        }
     return GM_END;
 }
 
@@ -480,50 +514,55 @@ void cp_csr_ready(cp_graph *G)
 {
     if (!G->dirty) return;
     size_t nb = G->nbound, eb = G->ebound;
-    uint32_t *off = G->csroff.p, *ae = G->adjedge.p, *src = G->src.p;
-    const uint32_t *dst = G->dst.p;
+    cp_ids *off = &G->csroff, *ae = &G->adjedge, *src = &G->src;
+    const cp_ids *dst = &G->dst;
     const uint8_t *alive = G->alive.p;
     G->dirty = G->missing = false;
     if (nb == 0) return;
     /* sweep the tombstones: an edge into a removed node is dead (already out of elive) */
     for (size_t e = 0; e < eb; e++)
-        if (src[e] != CP_DEAD && !cp_bit(alive, dst[e])) {
-            src[e] = CP_DEAD;
+        if (cp_ids_get(src, e) != CP_DEAD && !cp_bit(alive, cp_ids_get(dst, e))) {
+            cp_ids_put(src, e, CP_DEAD);
             cp_rows_clear(G, GM_KEDGE, e);
         }
     /* Stable counting sort in place: count into off[s+1], prefix-sum to segment ends, place edges
     ** from the last handle down (so each segment ends up in increasing handle order), which
-    ** leaves off[s+1] = start of s; shift by one. */
-    memset(off, 0, (nb + 1) * sizeof *off);
-    for (size_t e = 0; e < eb; e++)
-        if (src[e] != CP_DEAD) off[src[e] + 1]++;
-    uint32_t m = 0;
+    ** leaves off[s+1] = start of s; shift by one. Every count and offset is <= eb: it fits. */
+    memset(off->b.p, 0, (nb + 1) * off->w);
+    for (size_t e = 0; e < eb; e++) {
+        uint32_t s = cp_ids_get(src, e);
+        if (s != CP_DEAD) cp_ids_put(off, s + 1, cp_ids_get(off, s + 1) + 1);
+    }
+    uint32_t m = 0, run = 0;
     for (size_t i = 0; i < nb; i++) {
-        if (off[i + 1] > m) m = off[i + 1];
-        off[i + 1] += off[i];
+        uint32_t c = cp_ids_get(off, i + 1);
+        if (c > m) m = c;
+        run += c;
+        cp_ids_put(off, i + 1, run);
     }
     G->degmax = m;                            /* exact; scratch.cap >= the old bound >= m */
     for (size_t e = eb; e-- > 0;) {
-        uint32_t s = src[e];
+        uint32_t s = cp_ids_get(src, e);
         if (s == CP_DEAD) continue;
-        ae[--off[s + 1]] = (uint32_t)e;
+        uint32_t p = cp_ids_get(off, s + 1) - 1;
+        cp_ids_put(off, s + 1, p);
+        cp_ids_put(ae, p, (uint32_t)e);
     }
-    memmove(off, off + 1, nb * sizeof *off);
-    off[nb] = G->elive;
+    memmove(off->b.p, (char *)off->b.p + off->w, nb * off->w);
+    cp_ids_put(off, nb, G->elive);
 }
 
 gm_status cp_out_degree(gm_graph *g, gm_node n, size_t *out)
 {
     cp_graph *G = CP(g);
     cp_csr_ready(G);
-    const uint32_t *off = G->csroff.p;
-    *out = off[n + 1] - off[n];
+    *out = cp_ids_get(&G->csroff, n + 1) - cp_ids_get(&G->csroff, n);
     return GM_OK;
 }
 
 gm_status cp_in_degree(gm_graph *g, gm_node n, size_t *out)
 {
-    *out = ((const uint32_t *)CP(g)->indeg.p)[n];
+    *out = cp_ids_get(&CP(g)->indeg, n);
     return GM_OK;
 }
 
@@ -1859,9 +1898,10 @@ gm_status cp_memory_usage(gm_graph *g, gm_usage_fn fn, void *ud)
     fn(ud, "ids", G->idbytes.cap + G->idoff.cap * 4);
     fn(ud, "index", gm_idx_bytes(&G->index));
     fn(ud, "nodes", G->alive.cap);
-    fn(ud, "edges", (G->src.cap + G->dst.cap) * 4);
-    fn(ud, "adjacency", (G->csroff.cap + G->adjedge.cap + G->indeg.cap) * 4);
-    fn(ud, "scratch", G->scratch.cap * 4);
+    fn(ud, "edges", G->src.b.cap * G->src.w + G->dst.b.cap * G->dst.w);
+    fn(ud, "adjacency", G->csroff.b.cap * G->csroff.w + G->adjedge.b.cap * G->adjedge.w +
+                        G->indeg.b.cap * G->indeg.w);
+    fn(ud, "scratch", (G->scratch.cap + G->escratch.cap) * 4);
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < G->attrs[k].n; i++) {
             const cp_attr *a = &G->attrs[k].a[i];
