@@ -46,7 +46,7 @@ BENCH     = $(GRAPHMEM) bench --no-build $(SCEN_OPT) $(if $(QUICK),--quick) $(if
 
 LIB_SRC   := $(sort $(wildcard impl/src/*.c) $(wildcard impl/backends/*.c) $(wildcard impl/backends/*/*.c))
 HDRS      := $(wildcard impl/include/*.h impl/src/*.h impl/backends/*.h impl/backends/*/*.h)
-GMH_SRC   := harness/gmh.c
+GMH_SRC   := harness/gmh.c harness/gmh_cache.c
 # the conformance suite, one binary from one file per area (impl/tests/README.md);
 # GM_TEST=pattern runs only the tests whose name matches (make test-gcc GM_TEST='t_filter_*')
 CONF_SRC  := $(sort $(wildcard impl/tests/*.c))
@@ -130,24 +130,24 @@ build/graphmem.pc: graphmem.pc.in Makefile
 shared: build/pic/libgraphmem.so.$(VERSION)
 
 # ---- drivers (harness) ----
-build/gmbench: harness/gmbench.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
+build/gmbench: harness/gmbench.c $(GMH_SRC) harness/gmh.h harness/gmh_cache.h build/gcc/libgraphmem.a
 	@echo "  CC gmbench"
 	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(LDFLAGS) $(INC) -Iharness harness/gmbench.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
 
 # gmh.c runs the library's value and JSON code on plain malloc (impl/src/value.h's allocator seam),
 # so every driver links libgraphmem.a; the peers and the floor call no graph function of it.
-build/peer_igraph_c: harness/peer_igraph_c.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
+build/peer_igraph_c: harness/peer_igraph_c.c $(GMH_SRC) harness/gmh.h harness/gmh_cache.h build/gcc/libgraphmem.a
 	@mkdir -p build
 	@echo "  CC peer_igraph_c"
 	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(LDFLAGS) $(INC) -Iharness $(IGRAPH_CFLAGS) harness/peer_igraph_c.c $(GMH_SRC) build/gcc/libgraphmem.a $(IGRAPH_LIBS) $(LIBS) -ldl -o $@
 
 # The example C driver of a user systems file (harness/examples/systems.toml, "example-c").
-build/example_tiny_store: harness/examples/tiny_store.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
+build/example_tiny_store: harness/examples/tiny_store.c $(GMH_SRC) harness/gmh.h harness/gmh_cache.h build/gcc/libgraphmem.a
 	@mkdir -p build
 	@echo "  CC example_tiny_store"
 	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(LDFLAGS) $(INC) -Iharness harness/examples/tiny_store.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@
 
-build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h build/gcc/libgraphmem.a
+build/raw_floor: harness/raw_floor.c $(GMH_SRC) harness/gmh.h harness/gmh_cache.h build/gcc/libgraphmem.a
 	@mkdir -p build
 	@echo "  CC raw_floor"
 	$(Q)$(CC) $(CSTD) $(WARN) $(CFLAGS) $(LDFLAGS) $(INC) -Iharness harness/raw_floor.c $(GMH_SRC) build/gcc/libgraphmem.a $(LIBS) -ldl -o $@

@@ -75,9 +75,13 @@ typedef struct gmh_data {
 ** range and a nodes.jsonl without records are errors. edges.jsonl may be empty (no edges). A number
 ** token without '.', 'e' or 'E' that fits int64 becomes GM_INT, any other GM_DOUBLE (the library's
 ** codec, gm_json_parse_a on plain malloc, parses every line). On error writes "FILE:LINE: reason" to err and returns -1 (d is left
-** empty). */
+** empty). A generated scenario (DIR/params.json) is read from, and after a parse written to, the
+** parsed-records cache DIR/.gmh-records.bin when it matches the files (gmh_cache.h). */
 int gmh_data_load(const char *dir, gmh_data *d, char *err, size_t errlen);
 void gmh_data_free(gmh_data *d);
+/* (Re)build the id -> node index table of d's nodes (gmh_cache.c fills the records itself).
+** 0, or -1 on a duplicate id or out of memory. */
+int gmh_data_index(gmh_data *d);
 /* Index of the node with id `id`, or -1. */
 long gmh_data_find(const gmh_data *d, const char *id, size_t len);
 /* The value of attribute `key` (any string) of a record, or NULL. */

@@ -94,7 +94,8 @@ def test_memory_model_keeps_big_systems_out():
     assert scale.not_run("networkx", 1_000_000, 6_000_000, 16e9).startswith("time: ")
     why = scale.not_run("json", 10_000_000, 20_000_000, 16e9)
     assert why.startswith("memory: ") and "GB" in why
-    assert scale.not_run("graphmem-zerocopy", 100_000, 600_000, 16e9) is None
+    assert scale.not_run("graphmem-zerocopy", 100_000, 200_000, 16e9) is None
+    assert scale.not_run("graphmem-zerocopy", 100_000, 600_000, 16e9).startswith("time: ")
     assert scale.not_run("graphmem-json-layered", 100_000, 200_000, 16e9) is None
     assert scale.not_run("graphmem-json-layered", 100_000, 600_000, 16e9).startswith("time: ")
     assert scale.not_run("igraph", 1_000_000, 2_000_000, 16e9) is None
@@ -235,3 +236,11 @@ def test_time_left_is_measured_rate_times_weight_still_to_do(tmp_path):
     p.finish("s", 10.0)
     assert p.left() == pytest.approx(10.0 * w_big / w_small)
     assert "left ~" in p.text()
+
+
+def test_100k_runs_the_c_drivers_3_times_and_the_python_ones_once():
+    reps = scale.SIZES[100_000][0]
+    assert reps is None                                  # bench.py's big-scenario rule
+    assert scale.reps_of(reps, "zerocopy") == scale.reps_of(reps, "raw") == bench.BIG_C_REPS == 3
+    assert scale.reps_of(reps, "networkx") == scale.reps_of(reps, "graphmem-compact") == 1
+    assert scale.reps_of(5, "networkx") == 5 and scale.reps_of(1, "zerocopy") == 1
