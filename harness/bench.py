@@ -78,7 +78,7 @@ REQUIRED = [("build", "time_ns", "best"), ("build", "time_ns", "median")] + [
 BUILD_MEMORY = ("heap_live_bytes", "mallinfo_bytes", "jemalloc_allocated_bytes")
 INFO_KEY = re.compile(r"[A-Za-z0-9_.:-]+\Z")
 # a gm_memory_usage component may name its layout too (compact: "usage.node:uid list<str>")
-USAGE_KEY = re.compile(r"usage\.[A-Za-z0-9_.:-][A-Za-z0-9_.:<>+; -]*\Z")
+USAGE_KEY = re.compile(r"usage\.[A-Za-z0-9_.:-][A-Za-z0-9_.:<>+; \[\]-]*\Z")
 # A generated scenario (params.json with sha256) of at least this many nodes is checked by
 # provenance and read lightly (load_light): the strict loader holds every record as Python
 # objects, ~2 GB and ~1 min at 1M nodes, ~20 GB at 10M.

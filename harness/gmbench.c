@@ -239,7 +239,7 @@ static void gmb_usage_cb(void *ud, const char *component, size_t bytes)
     snprintf(key, sizeof key, "usage.%s", component);
     for (char *p = key; *p; p++)
         if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              strchr("_.:<>+; -", *p) != NULL))
+              strchr("_.:<>+; -[]", *p) != NULL))
             *p = '_';
     gmh_infof(key, "%zu", bytes);
 }

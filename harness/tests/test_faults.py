@@ -271,6 +271,7 @@ def test_usage_keys_may_name_a_layout():
     assert key_ok("info,usage.node:uid list<str>,12,,")
     assert key_ok("info,usage.node:a struct<x: int8; y: f64+nulls>,7,,")
     assert key_ok("info,usage.node:salary,7,,")
+    assert key_ok("info,usage.node:pos list<f64>[2],1856,,")       # a fixed-length list
     for bad in ["info,layout x<y>,1,,", 'info,"usage.node:a,b",1,,', 'info,"usage.a""b",1,,',
                 "info,usage.<x>,1,,"]:
         assert not key_ok(bad), bad

@@ -1383,3 +1383,149 @@ void t_int_constant_column(void **state)
     nulls_expect(g, "w", hs, mw, all, N, consts, 3, __LINE__);
     nulls_expect(g, "x", hs, mx, pres, N, consts, 3, __LINE__);
 }
+
+/* compact's "node:KEY <layout>" component for KEY (its layout in name, NUL if none named). */
+typedef struct col_layout { const char *key; char name[96]; size_t bytes; bool seen; } col_layout;
+static void col_layout_cb(void *ud, const char *component, size_t bytes)
+{
+    col_layout *u = ud;
+    size_t n = strlen(u->key);
+    if (strncmp(component, u->key, n) != 0 || (component[n] != '\0' && component[n] != ' ')) return;
+    snprintf(u->name, sizeof u->name, "%s", component[n] ? component + n + 1 : "");
+    u->bytes = bytes;
+    u->seen = true;
+}
+static col_layout layout_of(gm_graph *g, const char *key)
+{
+    col_layout u = { key, "", 0, false };
+    OK(g, gm_memory_usage(g, col_layout_cb, &u));
+    if (!u.seen) fail_msg("no usage component for %s", key);
+    return u;
+}
+#define EXPECT_LAYOUT(g, key, want)                                                           \
+    do {                                                                                      \
+        col_layout u_ = layout_of(g, key);                                                    \
+        if (strcmp(u_.name, want) != 0) fail_msg("line %d: %s is '%s', not '%s'", __LINE__,   \
+                                                 key, u_.name, want);                         \
+    } while (0)
+
+/* Every backend; on compact: lists of one length (positions, pairs) take the fixed layout, no
+** offsets (built one row at a time and in a batch), overwritten in place; item widenings (ints
+** 1 -> 4 -> 8 bytes, dictionary codes 1 -> 2 bytes) rewrite the rows in it; a row of another
+** length (every allocation of that set failed in turn first: nothing changes), an empty list, or
+** strings that drop the dictionary turn the column to offsets, once. A value set far past the
+** other rows does not fill the gap with dead rows. Every row reads back after each step.
+** compact only: the fixed column takes its items' bytes, and its layout says [length]. */
+void t_compact_list_fixed(void **state)
+{
+    FX;
+    enum { N = 300 };
+    static gm_node hs[N];
+    static gm_value pi[N][2], pm[N], bi[N][2], bm[N], ii[N][3], im[N], si[N][4], sm[N];
+    static char strs[N][24];
+    bool compact = strcmp(f->backend, "compact") == 0;
+    for (int i = 0; i < N; i++) {
+        char id[12];
+        snprintf(id, sizeof id, "f%d", i);
+        hs[i] = add_node(g, id);
+        pi[i][0] = gm_double(i * 0.5);
+        pi[i][1] = gm_double(-i);
+        pm[i] = varr(pi[i], 2);
+        OK(g, gm_node_set(g, hs[i], "pos", &pm[i]));
+        bi[i][0] = pi[i][0];
+        bi[i][1] = pi[i][1];
+        bm[i] = varr(bi[i], 2);
+        ii[i][0] = gm_int(i % 50);
+        ii[i][1] = gm_int(-(i % 7));
+        ii[i][2] = gm_int(i % 3);
+        im[i] = varr(ii[i], 3);
+        OK(g, gm_node_set(g, hs[i], "ints", &im[i]));
+        snprintf(strs[i], sizeof strs[i], "a%d", i % 270);   /* 273 distinct of 1,200 items */
+        si[i][0] = gm_cstr(strs[i]);
+        si[i][1] = gm_cstr("z");
+        si[i][2] = gm_cstr("y");
+        si[i][3] = gm_cstr("x");
+        sm[i] = varr(si[i], 4);
+        OK(g, gm_node_set(g, hs[i], "strs", &sm[i]));
+    }
+    rows_expect(g, "pos", hs, pm, N, __LINE__);
+    rows_expect(g, "ints", hs, im, N, __LINE__);
+    rows_expect(g, "strs", hs, sm, N, __LINE__);
+    OK(g, gm_node_set_batch(g, "bpos", hs, bm, N));
+    rows_expect(g, "bpos", hs, bm, N, __LINE__);
+    if (compact) {
+        EXPECT_LAYOUT(g, "node:pos", "list<f64>[2]");
+        EXPECT_LAYOUT(g, "node:bpos", "list<f64>[2]");
+        EXPECT_LAYOUT(g, "node:ints", "list<int8>[3]");
+        EXPECT_LAYOUT(g, "node:strs", "list<dict<u16>>[4]");
+        /* the items' 16 bytes a row, growth slack (1/16) and the decoding scratch: no offsets */
+        size_t b = layout_of(g, "node:pos").bytes, items = (size_t)N * 16;
+        if (b < items || b > items + items / 16 + 2 * sizeof(gm_value) + 64)
+            fail_msg("fixed list<f64>[2] of %d rows takes %zu bytes, its items %zu", N, b, items);
+    }
+    /* overwritten in place; ints widened in the fixed layout (1 -> 4 -> 8 bytes) */
+    pi[5][0] = gm_double(1e300);
+    OK(g, gm_node_set(g, hs[5], "pos", &pm[5]));
+    ii[7][0] = gm_int(100000);
+    OK(g, gm_node_set(g, hs[7], "ints", &im[7]));
+    rows_expect(g, "ints", hs, im, N, __LINE__);
+    if (compact) EXPECT_LAYOUT(g, "node:ints", "list<int32>[3]");
+    ii[9][2] = gm_int(INT64_MIN);
+    OK(g, gm_node_set(g, hs[9], "ints", &im[9]));
+    rows_expect(g, "ints", hs, im, N, __LINE__);
+    rows_expect(g, "pos", hs, pm, N, __LINE__);
+    if (compact) EXPECT_LAYOUT(g, "node:ints", "list<int64>[3]");
+    /* a row of another length: every allocation failed in turn changes nothing */
+    static gm_value three[3];
+    three[0] = gm_double(1.5); three[1] = gm_double(2.5); three[2] = gm_double(-3.5);
+    gm_value tv = varr(three, 3);
+    for (long i = 0;; i++) {
+        gm_mem_fail_after(i);
+        gm_status st = gm_node_set(g, hs[11], "pos", &tv);
+        gm_mem_fail_after(-1);
+        if (st == GM_OK) break;
+        assert_int_equal(st, GM_ENOMEM);
+        rows_expect(g, "pos", hs, pm, N, __LINE__);
+    }
+    pm[11] = tv;
+    rows_expect(g, "pos", hs, pm, N, __LINE__);
+    if (compact) EXPECT_LAYOUT(g, "node:pos", "list<f64>");
+    im[3] = varr(NULL, 0);                    /* an empty list: offsets too */
+    OK(g, gm_node_set(g, hs[3], "ints", &im[3]));
+    rows_expect(g, "ints", hs, im, N, __LINE__);
+    if (compact) EXPECT_LAYOUT(g, "node:ints", "list<int64>");
+    /* mostly distinct strings: the dictionary goes, the rows hold the strings (offsets) */
+    static char fresh[N][3][24];
+    for (int i = 0; i < N; i++) {
+        for (int j = 0; j < 3; j++) {
+            snprintf(fresh[i][j], sizeof fresh[i][j], "fresh-%d-%d", i, j);
+            si[i][j + 1] = gm_cstr(fresh[i][j]);
+        }
+        OK(g, gm_node_set(g, hs[i], "strs", &sm[i]));
+    }
+    rows_expect(g, "strs", hs, sm, N, __LINE__);
+    if (compact) EXPECT_LAYOUT(g, "node:strs", "list<str>");
+    /* one value far past the other rows of a new column: no dead rows before it */
+    gm_value far = varr(pi[0], 2);
+    OK(g, gm_node_set(g, hs[N - 1], "far", &far));
+    OK(g, gm_node_set(g, hs[N - 2], "far", &far));
+    for (int i = 0; i < N - 2; i++) expect_node_absent(g, hs[i], "far");
+    gm_value v;
+    OK(g, gm_node_get(g, hs[N - 1], "far", &v));
+    ASSERT_VEQ(&v, &far);
+    OK(g, gm_node_get(g, hs[N - 2], "far", &v));
+    ASSERT_VEQ(&v, &far);
+    CHECK_COLUMN(g, "far");
+    if (compact && layout_of(g, "node:far").bytes > (size_t)N * 4 + 256)
+        fail_msg("2 rows of 2 doubles at rows %d, %d take %zu bytes", N - 2, N - 1, layout_of(g, "node:far").bytes);
+    /* removed and unset rows: the others read back */
+    OK(g, gm_node_remove(g, hs[20]));
+    OK(g, gm_node_unset(g, hs[21], "bpos"));
+    expect_node_absent(g, hs[21], "bpos");
+    for (int i = 0; i < N; i++) {
+        if (i == 20 || i == 21) continue;
+        OK(g, gm_node_get(g, hs[i], "bpos", &v));
+        ASSERT_VEQ(&v, &bm[i]);
+    }
+    CHECK_COLUMN(g, "bpos");
+}

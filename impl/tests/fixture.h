@@ -148,6 +148,7 @@ void t_compact_narrow(void **state);
 void t_compact_lists(void **state);
 void t_compact_list_dict(void **state);
 void t_compact_list_uint32(void **state);
+void t_compact_list_fixed(void **state);
 void t_typed_nulls(void **state);
 void t_int_double_column(void **state);
 void t_struct_columns(void **state);

@@ -25,6 +25,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_compact_lists),
     T(t_compact_list_dict),
     T(t_compact_list_uint32),
+    T(t_compact_list_fixed),
     T(t_typed_nulls),
     T(t_int_double_column),
     T(t_struct_columns),

@@ -69,8 +69,18 @@
 **              stable handles cannot use), plus indeg[]; the floor also bit-packs its CSR
 **              (14 bits a target at 10K nodes) where compact keeps whole bytes.
 **   lists      an array value whose items are all ints, all doubles or all strings (or empty)
-**              goes to a LIST column: uint32 offsets (rows + 1; a set that would take one
-**              column's bytes past 4 GiB is GM_ENOMEM) + one byte arena in row order, as STR:
+**              goes to a LIST column. While every row holds a list of one length k (the first
+**              row stored decides; pos: two doubles) of ints, doubles or dictionary-coded
+**              strings, the column is FIXED (Arrow's FixedSizeList): no offsets, row r's items
+**              at r * k * item bytes in the arena, named "list<f64>[2]"; an overwrite is in
+**              place, O(k); a widening of the items rewrites the arena at the new stride. A row
+**              appended past a gap keeps it fixed only while the dead rows' bytes stay below
+**              the offsets they save (4 a row), so a sparse column does not fill with padding.
+**              A row of another length, an empty list or strings leaving the dictionary turn
+**              it, once, O(rows) and one allocation (which may fail: GM_ENOMEM, nothing
+**              changed), into the general layout: uint32 offsets (rows + 1; a set that would
+**              take one column's bytes past 4 GiB is GM_ENOMEM in either layout) + one byte
+**              arena in row order, as STR:
 **              list<f64> rows are the items as 8-byte doubles back to back, list<int> rows the
 **              items at the column's width (1/2/4/8 bytes, cp_attr.w, widened as an integer
 **              column is, but by re-encoding the arena: O(rows + bytes) per widening; while no
@@ -96,7 +106,10 @@
 **              7.7 M -> 4.5 M (mostly distinct: strings in the rows).
 **              The list dictionary's entries are uint32 offsets into kbytes (4 bytes an entry;
 **              no view exposes them), not gm_str (16). Not done: nested lists are tagged
-**              values; a fixed-length list (pos: two doubles) still has offsets.
+**              values. Fixed lists, bytes: node:pos (two doubles) real-football 2,829 -> 1,917
+**              (the floor's 1,840), real-pgp-strong-2009 0.82 M -> 0.66 M (the floor's 0.64 M).
+**              The decoding scratch (items) is sized to the longest list exactly (it took 16
+**              items at least: 384 bytes a column on a 115-node graph).
 **   strings    STR columns (mostly distinct strings) keep uint32 offsets (4 bytes a row, not 8;
 **              a set that would take a column's bytes past 4 GiB is GM_ENOMEM); the view is
 **              GM_COL_STR_N (`packed` offsets, `width` 4, `bytes`), aliased.
@@ -140,20 +153,22 @@
 ** the columnar store's, described in backends/columnar/store.h.
 ** Measured (exact heap of the counting allocator after build; the floor of harness/raw_floor.c,
 ** whose CSR is bit-packed):
-**   groggy-10k 1,088,903 (zerocopy) -> 519,361 (compact), floor 439,516 (1.18x);
-**   graph-10k 2,863,193 -> 1,454,059, floor 1,191,716 (1.22x);
-**   mixed-10k 4,704,309 -> 1,182,312, floor 1,012,107 (1.17x);
-**   real-pgp-strong-2009 95,229,576 -> 20,848,857, floor 17,860,014 (1.17x);
-**   real-serengeti-foodweb 18,264, floor 13,816 (1.32x); real-football 11,594, floor 7,275
-**   (1.59x: 115 nodes, where the graph record and the attribute table, 1.5 KB, are a fifth of
-**   the floor); groggy-100k 5,755,594, floor 4,560,748 (1.26x: 3-byte entries past 65,535).
+**   groggy-10k 1,088,903 (zerocopy) -> 519,441 (compact), floor 439,516 (1.18x);
+**   graph-10k 2,863,193 -> 1,454,139, floor 1,191,716 (1.22x);
+**   mixed-10k 4,704,309 -> 1,182,080, floor 1,012,107 (1.17x);
+**   real-pgp-strong-2009 95,229,576 -> 20,688,997, floor 17,860,014 (1.16x);
+**   real-serengeti-foodweb 17,200, floor 13,816 (1.24x); real-football 10,714, floor 7,275
+**   (1.47x: 115 nodes, where the graph record and the attribute table, 1.6 KB, are a fifth of
+**   the floor, and src + dst + adjedge, 4 bytes an edge, meet the floor's bit-packed CSR of
+**   under 9 bits an edge); groggy-100k 5.76 M, floor 4,560,748 (1.26x: 3-byte entries
+**   past 65,535).
 **   What keeps compact above the floor: edges (src + dst + adjedge, 3 entries an edge, plus
 **   csroff and indeg, 2 a node, against the floor's CSR of 1 bit-packed entry an edge + 1 a
 **   node: the floor's
 **   edge handle is its CSR position, which a store with stable handles in insertion order
 **   cannot use; indeg could be built by the first in_degree, but that is a read, and reads do
 **   not allocate); edge columns' validity bitmaps where nothing is absent; the id index at
-**   load 2/3 (the floor's 3/4); the floor's offset-free fixed-length lists (pos) and its
+**   load 2/3 (the floor's 3/4); the arena's growth slack (up to 1/16); the floor's
 **   int columns narrowed with exceptions (pgp's e_time items). (e_time holds 4,029,723,038 > INT32_MAX: its 592,752 items stay at 8 bytes.)
 ** Every mutation still reserves first and commits after (a widening is a reservation: it
 ** changes the representation, not the contents), so GM_ENOMEM leaves the contents unchanged.
@@ -187,6 +202,10 @@ typedef struct cp_attr {
                           ** strings are in kbytes; false: rows hold the strings themselves */
     bool     luns;        /* LIST of ints at w = 4: the items are uint32 (no item negative) */
     bool     lneg;        /* LIST of ints: some item stored was negative (sticky) */
+    bool     loff;        /* LIST: rows are located by uint32 offsets in data (rows + 1); false:
+                          ** the fixed layout, row r at dbytes + r * lfix * item bytes, no offsets */
+    uint32_t lfix;        /* LIST, fixed layout: items in every row below hi (decided by the first
+                          ** row stored: meaningless while hi is 0) */
     bool     full;        /* node column with a value on every live node: `valid` is the
                           ** graph's alive bitmap, aliased, not a block of its own */
     cp_buf   items;       /* LIST: gm_value scratch a read decodes one row's items into; OBJ:

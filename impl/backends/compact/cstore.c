@@ -116,8 +116,8 @@ static size_t cp_data_need(cp_type t, size_t rows)
 {
     switch (t) {
     case CP_BOOL: return (rows + 7) / 8;
-    case CP_STR: case CP_LIST: return rows + 1;
-    case CP_EMPTY: case CP_OBJ: return 0;
+    case CP_STR: return rows + 1;
+    case CP_EMPTY: case CP_OBJ: case CP_LIST: return 0;   /* a new LIST starts fixed: no offsets */
     default: return rows;
     }
 }
@@ -163,7 +163,8 @@ static void cp_attr_free_data(cp_attr *a)
     a->data.cap = a->dict.cap = a->dbytes.cap = a->items.cap = a->kbytes.cap = 0;
     a->ndict = a->nbytes = a->hi = a->nkbytes = 0;
     a->lkind = 0;
-    a->ldict = a->luns = a->lneg = false;
+    a->ldict = a->luns = a->lneg = a->loff = false;
+    a->lfix = 0;
 }
 
 static void cp_attr_free(cp_attr *a)
@@ -238,6 +239,7 @@ static gm_status cp_attr_reserve_rows(cp_attr *a, size_t rows, bool exact)
     if (a->ints.bits.p != NULL) CP_TRY(cp_buf_reserve(&a->ints.bits, (rows + 7) / 8, 1, exact));
     for (size_t j = 0; j < a->nkids; j++) CP_TRY(cp_attr_reserve_rows(&a->kids[j], rows, exact));
     if (a->type == CP_EMPTY || a->type == CP_OBJ || (a->type == CP_I64 && a->w == 0)) return GM_OK;
+    if (a->type == CP_LIST) return a->loff ? cp_buf_reserve(&a->data, rows + 1, 4, exact) : GM_OK;
     return cp_buf_reserve(&a->data, cp_data_need(a->type, rows), cp_aesz(a), exact);
 }
 
@@ -652,6 +654,56 @@ static size_t cp_list_count(const cp_attr *a, const char *p, size_t len)
     return c;
 }
 
+/* The fixed layout (compact.h, "lists"): bytes an item (list<int> and coded list<str>: the
+** column's width; list<f64>: 8) and a row. */
+static size_t cp_list_stride(const cp_attr *a)
+{
+    return (size_t)a->lfix * (a->lkind == GM_DOUBLE ? 8 : a->w);
+}
+
+/* Where row r (< hi) starts in dbytes, its byte length in *len: either layout. */
+static size_t cp_list_at(const cp_attr *a, size_t r, size_t *len)
+{
+    if (!a->loff) {
+        *len = cp_list_stride(a);
+        return r * *len;
+    }
+    const uint32_t *off = a->data.p;
+    *len = (size_t)(off[r + 1] - off[r]);
+    return off[r];
+}
+
+/* Fixed -> offsets, once and never back: uint32 offsets for the table's `rows` rows (as the other
+** layout keeps them: the rows reserved later grow them), O(rows). GM_ENOMEM: unchanged. */
+static gm_status cp_list_unfix(cp_attr *a, size_t rows)
+{
+    size_t s = a->hi > 0 ? cp_list_stride(a) : 0;
+    if (rows < a->hi) rows = a->hi;
+    cp_buf d = { NULL, 0 };
+    CP_TRY(cp_buf_reserve(&d, rows + 1, 4, true));
+    uint32_t *off = d.p;
+    for (size_t r = 0; r <= a->hi; r++) off[r] = (uint32_t)(r * s);   /* nbytes < 4 GiB */
+    gm_mem_free(a->data.p);
+    a->data = d;
+    a->loff = true;
+    return GM_OK;
+}
+
+/* May list v go to row in the fixed layout? Not an empty list, nor strings without a
+** dictionary; then the first row decides the length; later rows must match it, and a row
+** appended past a gap may leave at most as many bytes in dead rows as offsets would take. */
+static bool cp_list_fits(const cp_attr *a, size_t row, const gm_value *v)
+{
+    size_t n = v->as.a.len;
+    if (n == 0 || n > UINT32_MAX / 8) return false;
+    if (v->as.a.items[0].type == GM_STRING && a->lkind == GM_STRING && !a->ldict) return false;
+    if (a->hi > 0 && n != a->lfix) return false;
+    if (row < a->hi) return true;
+    size_t stride = a->hi > 0 ? cp_list_stride(a) : n * (v->as.a.items[0].type == GM_DOUBLE ? 8 : a->w);
+    size_t held = a->nvalid + 1 < row + 1 ? a->nvalid + 1 : row + 1;   /* rows with a value, about */
+    return (row + 1 - held) * stride <= (row + 1) * 4;
+}
+
 cp_type cp_type_of(const gm_value *v)
 {
     switch (v->type) {
@@ -777,11 +829,10 @@ void cp_row_value(const cp_attr *a, size_t row, gm_value *out)
 size_t cp_list_row(const cp_attr *a, size_t row, gm_value *it)
 {
     {
-        const uint32_t *off = a->data.p;
         const char *b = a->dbytes.p ? (const char *)a->dbytes.p : "";
         const char *p = b;
         size_t len = 0;
-        if (row < a->hi) { p = b + off[row]; len = (size_t)(off[row + 1] - off[row]); }
+        if (row < a->hi) p = b + cp_list_at(a, row, &len);
         size_t n = cp_list_count(a, p, len);
         if (a->lkind == GM_INT) for (size_t i = 0; i < n; i++) it[i] = gm_int(cp_list_iget(p + (size_t)a->w * i, a->w, a->luns));
         else if (a->lkind == GM_DOUBLE) for (size_t i = 0; i < n; i++) { double x; memcpy(&x, p + 8 * i, 8); it[i] = gm_double(x); }
@@ -928,6 +979,16 @@ static gm_status cp_dict_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
 ** where they go in *dst. GM_ENOMEM leaves the column unchanged. */
 static gm_status cp_slot(cp_attr *a, size_t row, size_t len, char **dst)
 {
+    if (a->type == CP_LIST && !a->loff) {    /* fixed: len is the stride (cp_list_fits) */
+        if (row >= a->hi) {
+            if ((row + 1) * len > UINT32_MAX) return GM_ENOMEM;   /* as the offsets' bound */
+            CP_TRY(cp_buf_reserve(&a->dbytes, (row + 1) * len, 1, false));
+            a->hi = row + 1;
+            a->nbytes = a->hi * len;
+        }
+        *dst = (char *)a->dbytes.p + row * len;
+        return GM_OK;
+    }
     uint32_t *off = a->data.p;
     size_t old = row < a->hi ? (size_t)(off[row + 1] - off[row]) : 0;
     if (a->nbytes - old > UINT32_MAX - len) return GM_ENOMEM;   /* uint32 offsets */
@@ -974,18 +1035,18 @@ static gm_status cp_list_widen(cp_attr *a, unsigned w, bool uns)
     if (total > UINT32_MAX) return GM_ENOMEM;                   /* uint32 offsets */
     cp_buf nb = { NULL, 0 };
     CP_TRY(cp_buf_reserve(&nb, total, 1, false));
-    uint32_t *off = a->data.p;
+    uint32_t *off = a->data.p;                /* offsets layout: rewritten in place */
     const char *src = a->dbytes.p;
     char *dst = nb.p;
     size_t pos = 0;
     for (size_t r = 0; r < a->hi; r++) {
-        size_t n = (size_t)(off[r + 1] - off[r]) / ow;
-        if (codes) for (size_t i = 0; i < n; i++) cp_uput(dst + pos, w, i, cp_uget(src + off[r], ow, i));
-        else for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + off[r] + i * ow, ow, ouns));
-        off[r] = (uint32_t)pos;
+        size_t len, o = cp_list_at(a, r, &len), n = len / ow;   /* reads off[r + 1] before it is rewritten */
+        if (codes) for (size_t i = 0; i < n; i++) cp_uput(dst + pos, w, i, cp_uget(src + o, ow, i));
+        else for (size_t i = 0; i < n; i++) cp_list_iput(dst + pos + i * w, w, cp_list_iget(src + o + i * ow, ow, ouns));
+        if (a->loff) off[r] = (uint32_t)pos;
         pos += n * w;
     }
-    off[a->hi] = (uint32_t)pos;
+    if (a->loff) off[a->hi] = (uint32_t)pos;
     gm_mem_free(a->dbytes.p);
     a->dbytes = nb;
     a->nbytes = pos;
@@ -1052,8 +1113,9 @@ static uint32_t cp_ldict_commit(cp_attr *a, uint64_t h, const char *s, size_t le
 /* list<str> codes -> strings in the rows (count, then length + bytes per item), the dictionary
 ** dropped: O(rows + bytes), once, when more than half of the items stored are distinct (the
 ** DICT -> STR rule). GM_ENOMEM: unchanged. */
-static gm_status cp_list_to_arena(cp_attr *a)
+static gm_status cp_list_to_arena(cp_attr *a, size_t rows)
 {
+    if (!a->loff) CP_TRY(cp_list_unfix(a, rows));  /* rows of strings have no one length */
     uint32_t *off = a->data.p;
     const char *src = a->dbytes.p;
     unsigned w = a->w;
@@ -1135,8 +1197,9 @@ static gm_status cp_list_put_codes(cp_attr *a, size_t row, const gm_value *v, bo
     return GM_OK;
 }
 
-/* Store list v (kind checked by the caller) at row: scratch for its items first, then bytes. */
-static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
+/* Store list v (kind checked by the caller) at row of a table of `rows` rows: scratch for its
+** items first, then bytes. */
+static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v, size_t rows)
 {
     uintptr_t lo = (uintptr_t)a->items.p, hi = lo + a->items.cap * sizeof(gm_value);
     uintptr_t x = (uintptr_t)v->as.a.items;
@@ -1144,18 +1207,26 @@ static gm_status cp_list_put(cp_attr *a, size_t row, const gm_value *v)
         cp_value_in(&a->kbytes, v)) {
         gm_value c;                           /* read from this column: it moves below, copy it */
         CP_TRY(gm_value_copy(&c, v));
-        gm_status rc = cp_list_put(a, row, &c);
+        gm_status rc = cp_list_put(a, row, &c, rows);
         gm_value_free(&c);
         return rc;
     }
-    CP_TRY(cp_buf_reserve(&a->items, v->as.a.len, sizeof(gm_value), false));
+    if (v->as.a.len > a->items.cap) {        /* the longest list stored, exactly: no slack */
+        if (v->as.a.len > SIZE_MAX / sizeof(gm_value)) return GM_ENOMEM;
+        void *p = gm_mem_realloc(a->items.p, v->as.a.len * sizeof(gm_value));
+        if (p == NULL) return GM_ENOMEM;
+        a->items.p = p;
+        a->items.cap = v->as.a.len;
+    }
     bool strs = v->as.a.len > 0 && v->as.a.items[0].type == GM_STRING;
+    if (!a->loff && !cp_list_fits(a, row, v)) CP_TRY(cp_list_unfix(a, rows > row ? rows : row + 1));
+    if (!a->loff && a->hi == 0) a->lfix = (uint32_t)v->as.a.len;   /* the first row decides */
     if (a->lkind == GM_NULL) a->ldict = strs;             /* every row empty: either layout */
     if (strs && a->ldict) {
         bool arena;
         CP_TRY(cp_list_put_codes(a, row, v, &arena));
         if (!arena) return GM_OK;
-        CP_TRY(cp_list_to_arena(a));
+        CP_TRY(cp_list_to_arena(a, rows > row ? rows : row + 1));
     }
     bool neg = a->lneg;
     if (v->as.a.len > 0 && v->as.a.items[0].type == GM_INT) {
@@ -1210,7 +1281,7 @@ gm_status cp_str_put(cp_attr *a, size_t row, const char *s, size_t len)
 
 void cp_str_finalize(cp_attr *a, size_t rows)
 {
-    if ((a->type != CP_STR && a->type != CP_LIST) || a->hi >= rows) return;
+    if ((a->type != CP_STR && !(a->type == CP_LIST && a->loff)) || a->hi >= rows) return;
     uint32_t *o = a->data.p;                  /* uint32 offsets: nbytes stays below 4 GiB */
     for (size_t i = a->hi + 1; i <= rows; i++) o[i] = (uint32_t)a->nbytes;
     a->hi = rows;
@@ -1242,7 +1313,7 @@ static gm_status cp_data_put(cp_graph *G, gm_kind k, cp_attr *a, size_t row, con
         return GM_OK;
     case CP_DICT: return cp_dict_put(G, k, a, row, v->as.s.ptr, v->as.s.len, was, settle);
     case CP_STR: return cp_str_put(a, row, v->as.s.ptr, v->as.s.len);
-    case CP_LIST: return cp_list_put(a, row, v);
+    case CP_LIST: return cp_list_put(a, row, v, cp_rows(G, k));
     case CP_OBJ: break;                       /* cp_attr_put calls cp_obj_put itself */
     case CP_VAL: {
         gm_value *c;
@@ -1276,6 +1347,8 @@ static void cp_attr_take(cp_attr *a, cp_attr *t)
     a->ldict = t->ldict;
     a->luns = t->luns;
     a->lneg = t->lneg;
+    a->loff = t->loff;
+    a->lfix = t->lfix;
     a->kbytes = t->kbytes;
     a->nkbytes = t->nkbytes;
     a->kids = t->kids;
@@ -1876,6 +1949,7 @@ static void cp_layout_name(const cp_attr *a, char *buf, size_t len, size_t *at)
         else if (a->lkind == GM_STRING && a->ldict) CP_PUT("list<dict<%s>>", uname[w < 5 ? w : 4]);
         else if (a->lkind == GM_STRING) CP_PUT("list<str>");
         else CP_PUT("list<empty>");
+        if (!a->loff && a->hi > 0) CP_PUT("[%u]", (unsigned)a->lfix);   /* fixed: no offsets */
         break;
     case CP_OBJ:
         CP_PUT("struct<");
