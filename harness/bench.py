@@ -93,12 +93,15 @@ JOB_FIXED = 20e6     # a process's start (Python imports, parsing the plan) in s
 
 class Progress:
     """Time left from job sizes: a job weighs (scenario bytes x (reps + 2) + JOB_FIXED) x
-    the system's cost;
-    left = elapsed per unit of weight done so far x weight still to do.  One object may
-    span several bench runs (harness/scale.py passes its own)."""
+    the system's cost.  Each system's rate (seconds per unit of weight) is its latest finished
+    job's: a sweep runs small sizes first, so that is its largest, the nearest to what is left
+    (one rate for all, as before, took every system at the C drivers' small-size pace: it
+    said 13.5 minutes left two minutes into a 46-minute sweep).  A system not yet measured
+    takes the rate of everything done so far.  Keys are (scenario dir, system, allocator).  One object may span several bench runs
+    (harness/scale.py passes its own)."""
 
     def __init__(self):
-        self.todo, self.done_w, self.spent = {}, 0.0, 0.0
+        self.todo, self.done_w, self.spent, self.rate = {}, 0.0, 0.0, {}
 
     @staticmethod
     def weight(directory, system, reps):
@@ -107,6 +110,10 @@ class Progress:
                    if os.path.exists(os.path.join(directory, f)))
         return (size * (reps + 2) + JOB_FIXED) * COST.get(system, 1)
 
+    @staticmethod
+    def _system(key):
+        return key[1] if isinstance(key, tuple) and len(key) > 1 else None
+
     def add(self, key, weight):
         self.todo[key] = self.todo.get(key, 0.0) + weight
 
@@ -114,11 +121,14 @@ class Progress:
         w = self.todo.pop(key, 0.0)
         self.done_w += w
         self.spent += seconds
+        if w > 0 and self._system(key) is not None:
+            self.rate[self._system(key)] = seconds / w
 
     def left(self):
         if not self.done_w:
             return None
-        return self.spent / self.done_w * sum(self.todo.values())
+        overall = self.spent / self.done_w
+        return sum(w * self.rate.get(self._system(k), overall) for k, w in self.todo.items())
 
     def text(self):
         t = self.left()

@@ -173,8 +173,10 @@ class Results:
 
     def scenarios(self):
         s = sorted({r["scenario"] for r in self.rows})
-        # The plan's benchmark first, then the rest alphabetically.
-        return sorted(s, key=lambda x: (x != HEADLINE_SCENARIO, x))
+        # The plan's benchmark first, then the scale family by family and size (groggy-1k ..
+        # groggy-10m, graph-10k .. graph-1m: alphabetical put graph-100k before graph-10k),
+        # then the rest alphabetically.
+        return sorted(s, key=lambda x: (x != HEADLINE_SCENARIO, SCALE_NAMES_KEY(x)))
 
     def systems(self, scenario=None):
         present = {r["system"] for r in self.rows

@@ -445,3 +445,16 @@ def test_report_opens_with_the_overview_and_time_small_multiples(report):
         import tempfile
         with tempfile.TemporaryDirectory() as t:
             svg_to_png(os.path.join(out, "overview.svg"), os.path.join(t, "o.png"))
+
+
+def test_scenario_sections_follow_family_and_size(scale_report):
+    """The plan's groggy-10k first, then the scale family by family and size (not
+    alphabetically, which put graph-100k before graph-10k and groggy-10m before groggy-1k)."""
+    _, text = scale_report
+    import re
+    order = re.findall(r"^## Scenario `([^`]+)`", text, re.M)
+    scale = [s for s in order if s.startswith(("groggy-", "graph-"))]
+    assert order[0] == "groggy-10k"
+    sizes = {"1k": 1, "10k": 2, "100k": 3, "1m": 4, "10m": 5}
+    key = [(s.split("-")[0] != "groggy", sizes[s.split("-")[1]]) for s in scale[1:]]
+    assert key == sorted(key) and len(scale) >= 5, order

@@ -238,6 +238,30 @@ def test_time_left_is_measured_rate_times_weight_still_to_do(tmp_path):
     assert "left ~" in p.text()
 
 
+def test_time_left_takes_each_systems_own_latest_rate(tmp_path):
+    """A Python peer 10x slower than a C driver per unit of weight is estimated at its own
+    rate, not the run's average; its latest job sets it; a system not measured yet takes the
+    average of everything done."""
+    d = tmp_path / "s"
+    d.mkdir()
+    (d / "nodes.jsonl").write_bytes(b"x" * 1000)
+    (d / "edges.jsonl").write_bytes(b"")
+    p = bench.Progress()
+    w = 100.0
+    for system in ("raw", "networkx"):
+        p.add(("small", system, "glibc"), w)
+        p.add(("big", system, "glibc"), 10 * w)
+    p.add(("big", "igraph", "glibc"), 10 * w)
+    p.finish(("small", "raw", "glibc"), 1.0)          # raw: 0.01 s a unit
+    p.finish(("small", "networkx", "glibc"), 10.0)    # networkx: 0.1 s a unit
+    overall = 11.0 / (2 * w)
+    assert p.left() == pytest.approx(10 * w * 0.01 + 10 * w * 0.1 + 10 * w * overall)
+    p.add(("mid", "networkx", "glibc"), w)
+    p.finish(("mid", "networkx", "glibc"), 30.0)      # slower per unit at a bigger size: taken
+    overall = 41.0 / (3 * w)
+    assert p.left() == pytest.approx(10 * w * 0.01 + 10 * w * 0.3 + 10 * w * overall)
+
+
 def test_100k_runs_the_c_drivers_3_times_and_the_python_ones_once():
     reps = scale.SIZES[100_000][0]
     assert reps is None                                  # bench.py's big-scenario rule
