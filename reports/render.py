@@ -1200,18 +1200,24 @@ class Scale:
 
 
 def fit_bytes(series):
-    """Least squares of bytes = a + b*nodes + c*edges.  (a, b, c, worst relative residual,
-    scenario of the worst) or None when the points cannot separate nodes from edges (fewer than
-    3, or one family only, where edges move with nodes)."""
+    """Least squares of bytes = a + b*nodes + c*edges in relative error: each point weighted by
+    1 / its bytes, so 1K nodes counts as much as 10M (unweighted, the 10M point alone set the
+    line, and most systems got a negative fixed part a, missing their 1K figure by up to 10x).
+    (a, b, c, worst relative residual, scenario of the worst) or None when the points cannot
+    separate nodes from edges (fewer than 3, or one family only, where edges move with nodes)."""
     if len(series) < 3:
         return None
     x = np.array([[1.0, n, e] for _, n, e, _ in series])
     y = np.array([v for _, _, _, v in series])
-    # Columns scaled to unit size first: nodes and edges run to 10^7, the constant is 1.
-    scale = np.abs(x).max(axis=0)
-    if np.linalg.matrix_rank(x / scale) < 3:
+    if np.any(y <= 0):
         return None
-    coef, *_ = np.linalg.lstsq(x / scale, y, rcond=None)
+    w = 1.0 / y
+    # Columns scaled to unit size first: nodes and edges run to 10^7, the constant is 1.
+    xw = x * w[:, None]
+    scale = np.abs(xw).max(axis=0)
+    if np.linalg.matrix_rank(xw / scale) < 3:
+        return None
+    coef, *_ = np.linalg.lstsq(xw / scale, y * w, rcond=None)
     coef = coef / scale
     rel = np.abs(x @ coef - y) / np.abs(y)
     worst = int(np.argmax(rel))
@@ -1347,7 +1353,9 @@ def section_fits(sc):
         "### Bytes per node and per edge, fitted over the sizes", "",
         "Least squares of bytes = a + b × nodes + c × edges per system, over every scale "
         "scenario it was measured on (both families: the graph-shaped ones separate the edge "
-        "cost from the node cost). b is the bytes a node costs, c the bytes an edge costs "
+        "cost from the node cost), in relative error: each point weighted by 1 ÷ its bytes, so "
+        "1K nodes counts as much as 10M (unweighted, the largest point alone sets the line). "
+        "b is the bytes a node costs, c the bytes an edge costs "
         "(attributes included), a the fixed part; the worst residual is the largest "
         "|fit − measured| ÷ measured over the points, and where: a large one means the bytes "
         "do not grow linearly (a table doubling, a jump).", "",
