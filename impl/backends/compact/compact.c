@@ -223,14 +223,15 @@ static gm_status cz_node_add_batch(gm_graph *g, const gm_str *ids, size_t count,
     for (size_t i = 0; i < count; i++) {
         const char *p = ids[i].ptr ? ids[i].ptr : "";
         uint64_t h = gm_idx_hash(p, ids[i].len);
-        uint32_t ex;
-        if (gm_idx_find_h(&G->index, h, p, ids[i].len, cp_id_key, G, &ex)) {
+        size_t slot = gm_idx_slot_h(&G->index, h, p, ids[i].len, cp_id_key, G);
+        uint32_t ex = slot == GM_IDX_NOSLOT ? GM_IDX_EMPTY : G->index.slots[slot];
+        if (slot != GM_IDX_NOSLOT && cp_bit(G->alive.p, ex)) {
             cz_uncommit_nodes(G, i);
             return gm_fail(g, GM_EEXIST, "batch id %zu: node '%.*s' exists%s", i,
                            (int)(ids[i].len > 64 ? 64 : ids[i].len), p,
                            ex >= *first ? " (earlier in the same batch)" : "");
         }
-        cp_commit_node(G, p, ids[i].len, h);
+        cp_commit_node(G, p, ids[i].len, h, slot);
     }
     *added = count;
     return GM_OK;
