@@ -206,14 +206,17 @@ static void gmb_prepare(gmb *b)
         gmh_sum_add(&b->set_expect, &nv);
     }
     b->rm = gmb_xcalloc(b->plan.nremove, sizeof *b->rm);
+    /* one byte a node marks the ids seen: the scale family removes 10 % of 10M nodes, where a
+    ** pairwise check would take 5 x 10^11 comparisons */
+    unsigned char *seen = gmb_xcalloc(d->nnodes ? d->nnodes : 1, 1);
     for (size_t i = 0; i < b->plan.nremove; i++) {
         long idx = gmh_data_find(d, b->plan.remove[i], strlen(b->plan.remove[i]));
         if (idx < 0) gmh_die(2, "%s: remove names unknown node \"%s\"", b->a.plan, b->plan.remove[i]);
-        for (size_t j = 0; j < i; j++)
-            if (b->rm[j] == (gm_node)idx) gmh_die(2, "%s: remove lists \"%s\" twice", b->a.plan,
-                                                   b->plan.remove[i]);
+        if (seen[idx]) gmh_die(2, "%s: remove lists \"%s\" twice", b->a.plan, b->plan.remove[i]);
+        seen[idx] = 1;
         b->rm[i] = (gm_node)idx;
     }
+    free(seen);
 }
 
 static void gmb_free(gmb *b)
