@@ -16,7 +16,9 @@
 **     per-value allocation for int/double/bool and dictionary hits).
 **   - The filter scans the columns directly (typed comparisons on int8..int64/double, one loop
 **     per stored width; one precomputed
-**     answer per dictionary code or bool value) and ANDs the predicates into one bitmap.
+**     answer per dictionary code or bool value): the first predicate appends its matching rows
+**     to the caller's list, each further one keeps the candidates it matches, appends
+**     branchless (groggy-10k: 1.42 -> 0.78 ns a node; +1.5 % instructions, a store per row).
 */
 #include <string.h>
 #include "compact.h"
@@ -360,20 +362,30 @@ static gm_status cz_attr_set_batch(gm_graph *g, gm_kind k, const char *key, cons
 ** predicate keeps, in place, the candidates it matches. So a call allocates only when the list
 ** has less room than the first column's valid rows (a list reused across calls, or reserved with
 ** gm_list_reserve, never grows), and later predicates cost a lookup per candidate, not a scan.
-** COND sees the row as i. Removed nodes have no valid values, so they never match. */
+** COND sees the row as i. Removed nodes have no valid values, so they never match.
+** Appends are branchless (the row is written at the end of the list, which then grows by COND):
+** a match rate near a quarter (groggy-10k's role) mispredicted a branch per row, and the scan's
+** time moved 2x with the loop's code alignment. The first scan writes at most one slot past its
+** matches, within the a->nvalid reserved; the in-place pass writes at or before the slot read. */
 #define ZC_SCAN(COND)                                                                      \
     if (first) {                                                                           \
+        uint32_t *cz_o = out->items;                                                       \
+        size_t cz_n = 0;                                                                   \
         for (size_t j = 0; j < vb; j++) {                                                  \
             for (unsigned cz_w = valid[j]; cz_w; cz_w &= cz_w - 1) {                       \
                 size_t i = j * 8 + (unsigned)__builtin_ctz(cz_w);                          \
-                if (COND) out->items[out->len++] = (uint32_t)i;                            \
+                cz_o[cz_n] = (uint32_t)i;                                                  \
+                cz_n += (COND) ? 1u : 0u;                                                  \
             }                                                                              \
         }                                                                                  \
+        out->len = cz_n;                                                                   \
     } else {                                                                               \
+        uint32_t *cz_o = out->items;                                                       \
         size_t cz_n = 0;                                                                   \
         for (size_t cz_t = 0; cz_t < out->len; cz_t++) {                                   \
-            size_t i = out->items[cz_t];                                                   \
-            if (cp_bit(valid, i) && (COND)) out->items[cz_n++] = (uint32_t)i;             \
+            size_t i = cz_o[cz_t];                                                         \
+            cz_o[cz_n] = (uint32_t)i;                                                      \
+            cz_n += (cp_bit(valid, i) && (COND)) ? 1u : 0u;                                \
         }                                                                                  \
         out->len = cz_n;                                                                   \
     }
