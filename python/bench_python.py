@@ -193,10 +193,10 @@ class GraphmemLayered(_Graphmem):
         return len(g)
 
 
-def extra_rows(system, args, plan, is_ours):
-    """Rows peerlib does not produce: store heap (ours) and objects per attribute access."""
-    import scenario
-    nodes, edges = scenario.load(args.scenario, intern=True)
+def extra_rows(system, records, plan, is_ours):
+    """Rows peerlib does not produce: store heap (ours) and objects per attribute access.
+    records() gives the scenario's records (peerlib.Records.reload)."""
+    nodes, edges = records()
     ids = [n for n, _ in nodes]
     lines = []
     if is_ours:
@@ -260,9 +260,12 @@ def main():
         holder["system"] = make(p)
         return holder["system"]
 
-    peerlib.run(factory)
-    sys.stdout.write("".join(line + "\n" for line in extra_rows(holder["system"], args, plan, ours)))
-    sys.stdout.flush()
+    def after(records):
+        lines = extra_rows(holder["system"], records, plan, ours)
+        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+
+    peerlib.run(factory, after)
 
 
 if __name__ == "__main__":
