@@ -166,10 +166,90 @@ def reference(directory, keys):
     strict loader, or load_light(keys) when keys is not None."""
     try:
         nodes, edges = scenario.load(directory) if keys is None else load_light(directory, keys)
+    except scenario.ScenarioError as e:
+        raise BenchError(str(e)) from None
+    return reference_of(directory, nodes, edges)
+
+
+def reference_of(directory, nodes, edges):
+    """reference()'s result for records already in memory (load_light's shape)."""
+    try:
         plan, sources = scenario.resolve_plan(directory, nodes)
     except scenario.ScenarioError as e:
         raise BenchError(str(e)) from None
     return plan, sources, expected.checksums(nodes, edges, plan), expected.neighbors_merged(nodes, edges)
+
+
+# A big generated scenario's reference, computed by scenarios/generate.py from the records it
+# had just written (they never need parsing back: 219 s of make scale at groggy-10m, 46 s at
+# graph-1m) and kept beside them.  Used only while it names the sha256 of the files that
+# params.json names and the sha256 of the code that computes a reference (this file,
+# expected.py, scenario.py: any change to them recomputes it); the files themselves are
+# checked against params.json by scenario_sha's pass over them (main), as load_light does.
+# tests/test_scale.py compares it with the reference parsed from the files.
+REFERENCE_FILE = ".reference.json"
+
+
+def reference_code_sha():
+    h = hashlib.sha256()
+    for name in ("bench.py", "expected.py", "scenario.py"):
+        with open(os.path.join(HERE, name), "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()
+
+
+def _params_sha256(directory):
+    try:
+        with open(os.path.join(directory, "params.json"), encoding="utf-8") as f:
+            return json.load(f).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def save_reference(directory, ref):
+    """Write ref (reference_of's result) as directory's REFERENCE_FILE, atomically."""
+    plan, sources, want, merged = ref
+    doc = {"code_sha256": reference_code_sha(), "sha256": _params_sha256(directory),
+           "plan": plan, "sources": sources, "expected": want, "neighbors_merged": merged}
+    path = os.path.join(directory, REFERENCE_FILE)
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+    os.replace(path + ".tmp", path)
+
+
+def saved_reference(directory):
+    """directory's saved reference when it is current (see REFERENCE_FILE), else None."""
+    try:
+        with open(os.path.join(directory, REFERENCE_FILE), encoding="utf-8") as f:
+            doc = json.load(f)
+        if (doc["code_sha256"] != reference_code_sha() or doc["sha256"] is None
+                or doc["sha256"] != _params_sha256(directory)):
+            return None
+        return doc["plan"], doc["sources"], doc["expected"], doc["neighbors_merged"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def prepare_records(directory, systems):
+    """Start `gmbench --prepare-records DIR` when a C driver will read this big scenario: it
+    writes the records' binary copy (harness/gmh_cache.h) on the second core while reference()
+    parses on the first; otherwise the first C driver writes it before its own load (groggy-10m:
+    about 100 s of make scale).  Nothing is measured meanwhile.  None when not needed."""
+    if (os.environ.get("GMH_CACHE") == "0" or not set(systems) & C_DRIVERS
+            or not os.access(GMBENCH[0], os.X_OK)):
+        return None
+    return subprocess.Popen(GMBENCH + ["--prepare-records", directory], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, errors="replace")
+
+
+def finish_prepare(p, name):
+    """Wait for prepare_records' process; a failure is the scenario's, said once, here."""
+    if p is None:
+        return
+    _, err = p.communicate()
+    if p.returncode != 0:
+        raise BenchError(f"{name}: gmbench --prepare-records failed (exit {p.returncode}): "
+                         f"{err.strip() or 'no message'}")
 
 
 def light_keys(directory):
@@ -396,14 +476,19 @@ def plan_rows(plan, sources, sha):
             ["info", "scenario_sha256", sha, "", ""]]
 
 
-def scenario_sha(directory, plan):
-    h = hashlib.sha256()
+def scenario_sha(directory, plan, files=False):
+    """The scenario_sha256 info value: the two files and the plan.  files=True: also each
+    file's own sha256, {name: hexdigest}, as params.json names them (same pass)."""
+    h, digests = hashlib.sha256(), {}
     for name in ("nodes.jsonl", "edges.jsonl"):
+        one = hashlib.sha256()
         with open(os.path.join(directory, name), "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
+                one.update(chunk)
+        digests[name] = one.hexdigest()
     h.update(json.dumps(plan, sort_keys=True).encode())
-    return h.hexdigest()[:16]
+    return (h.hexdigest()[:16], digests) if files else h.hexdigest()[:16]
 
 
 def context():
@@ -682,13 +767,29 @@ def main(argv=None, progress=None):
                 if keys is None:
                     plan, sources, want, want_merged = reference(directory, None)
                 else:
-                    # a child process: Python keeps much of a 10M-record heap after del
-                    # (measured: 490 of 830 MB at 1M), and the drivers need that memory
-                    with multiprocessing.get_context("fork").Pool(1) as pool:
-                        plan, sources, want, want_merged = pool.apply(reference, (directory, keys))
-                    print(f"{name}: read by provenance (sha256 of params.json), expected "
-                          f"checksums in {time.monotonic() - t0:.0f}s", file=sys.stderr)
-                sha = scenario_sha(directory, plan)
+                    prep = prepare_records(directory, [s for _, s in jobs])
+                    try:
+                        saved = saved_reference(directory)
+                        if saved is None:
+                            # a child process: Python keeps much of a 10M-record heap after
+                            # del (measured: 490 of 830 MB at 1M), and the drivers need it
+                            with multiprocessing.get_context("fork").Pool(1) as pool:
+                                saved = pool.apply(reference, (directory, keys))
+                            save_reference(directory, saved)
+                            how = "read by provenance (sha256 of params.json)"
+                        else:
+                            how = f"the generator's {REFERENCE_FILE}"
+                        plan, sources, want, want_merged = saved
+                    finally:
+                        finish_prepare(prep, name)
+                    print(f"{name}: expected checksums from {how} in "
+                          f"{time.monotonic() - t0:.0f}s", file=sys.stderr)
+                sha, digests = scenario_sha(directory, plan, files=True)
+                named = _params_sha256(directory) or {}
+                if keys is not None and any(named.get(f) != d for f, d in digests.items()):
+                    raise BenchError(f"{directory}: nodes.jsonl or edges.jsonl differs from the "
+                                     "sha256 in params.json: not the generator's files; "
+                                     "regenerate them (scenarios/generate.py)")
                 plan_path = os.path.join(plans, name + ".json")
                 with open(plan_path, "w", encoding="utf-8") as f:
                     json.dump(plan, f, ensure_ascii=False)

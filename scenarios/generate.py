@@ -17,6 +17,10 @@ import random
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "harness"))
+REFERENCE_MIN_NODES = 500_000      # bench.LIGHT_MIN_NODES (checked by tests/test_scale.py)
+
 # 2: the scale family removes 10 % of its nodes (scale_plan); a scenario written by version 1
 # carries the old plan and is generated again (up_to_date compares the version).
 VERSION = 2
@@ -197,10 +201,16 @@ def generate(root, name):
     # params.json goes last: a run cut short leaves no params.json that up_to_date() trusts
     if os.path.exists(os.path.join(out, "params.json")):
         os.remove(os.path.join(out, "params.json"))
+    # A big scenario's reference (bench.py, REFERENCE_FILE) is computed from the records as
+    # they are written, in load_light's shape: make scale then never parses them back.
+    keys = _reference_keys(n, plan)
+    light_nodes, light_edges = [], []
     f = _Out(os.path.join(out, "nodes.jsonl"))
     for i in range(n):
         a = groggy_node(rng, i) if kind == "groggy" else mixed_node(rng, i, n)
         f.write(_line({"id": f"n{i}", "attrs": a}))
+        if keys is not None:
+            light_nodes.append((f"n{i}", {k: a[k] for k in keys if k in a}))
     hashes["nodes.jsonl"], sizes["nodes.jsonl"] = f.close(), f.n
     f = _Out(os.path.join(out, "edges.jsonl"))
     gen, stored = edges(random.Random(edge_seed), n, draws), 0
@@ -208,6 +218,8 @@ def generate(root, name):
         while True:
             s, d, a = next(gen)
             f.write(_line({"src": f"n{s}", "dst": f"n{d}", "attrs": a}))
+            if keys is not None:
+                light_edges.append((light_nodes[s][0], light_nodes[d][0], None))
             stored += 1
     except StopIteration as stop:
         loops, dups = stop.value
@@ -225,7 +237,19 @@ def generate(root, name):
               "bytes": sizes}
     with open(os.path.join(out, "params.json"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write(json.dumps(params, indent=1) + "\n")
+    if keys is not None:
+        import bench                       # harness/: the reference is bench.py's, not ours
+        assert bench.light_keys(out) == keys, (bench.light_keys(out), keys)
+        bench.save_reference(out, bench.reference_of(out, light_nodes, light_edges))
     return hashes
+
+
+def _reference_keys(n, plan):
+    """The attributes a big scenario's reference needs (bench.light_keys, which checks it
+    after), or None: not a big scenario, or no plan (the data picks it: the strict path)."""
+    if n < REFERENCE_MIN_NODES or plan is None:
+        return None
+    return [plan["numeric_attr"]] + [p["key"] for p in plan["filter"]]
 
 
 def main(argv=None):
