@@ -323,3 +323,39 @@ def test_generation_runs_in_two_processes_and_fails_loudly(tmp_path):
         assert (tmp_path / name / "params.json").exists()
     with pytest.raises(bench.BenchError, match="generation failed: .*--only no-such"):
         scale.generate([("groggy-1k", 1_000, 2_000), ("no-such", 10, 20)], str(tmp_path))
+
+
+def test_generator_has_the_records_cache_written_beside_a_big_scenario(tmp_path, monkeypatch):
+    """generate(prepare=GMBENCH) runs `GMBENCH --prepare-records DIR` once the files are
+    written (params.json included: gmh_cache_wanted reads it), and fails loudly if it fails."""
+    monkeypatch.setattr(generate, "REFERENCE_MIN_NODES", 1000)
+    monkeypatch.setattr(bench, "LIGHT_MIN_NODES", 1000)
+    log = tmp_path / "calls"
+    fake = tmp_path / "fake-gmbench"
+    fake.write_text(f"#!/bin/sh\nls \"$2\" > {log}\necho \"$1\" >> {log}\nexit $FAKE_RC\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("FAKE_RC", "0")
+    generate.generate(str(tmp_path), "groggy-1k", str(fake))
+    seen = log.read_text().split()
+    assert "--prepare-records" in seen and "params.json" in seen and "edges.jsonl" in seen
+    monkeypatch.setenv("FAKE_RC", "3")
+    with pytest.raises(SystemExit, match="prepare-records failed \\(exit 3\\)"):
+        generate.generate(str(tmp_path), "groggy-1k", str(fake))
+
+
+def test_bench_prepares_the_records_cache_only_when_missing_or_older(tmp_path):
+    d = tmp_path / "s"
+    d.mkdir()
+    for f in ("nodes.jsonl", "edges.jsonl"):
+        (d / f).write_text("")
+    p = bench.prepare_records(str(d), ["networkx"])
+    assert p is None                                     # no C driver will read it
+    cache = d / ".gmh-records.bin"
+    cache.write_text("")
+    os.utime(cache, (2e9, 2e9))
+    assert bench.prepare_records(str(d), ["zerocopy"]) is None       # newer than both files
+    os.utime(cache, (1e9, 1e9))
+    p = bench.prepare_records(str(d), ["zerocopy"])
+    assert p is not None
+    with pytest.raises(bench.BenchError, match="prepare-records failed"):
+        bench.finish_prepare(p, "s")                     # empty files: gmbench refuses them
