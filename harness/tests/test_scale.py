@@ -359,3 +359,17 @@ def test_bench_prepares_the_records_cache_only_when_missing_or_older(tmp_path):
     assert p is not None
     with pytest.raises(bench.BenchError, match="prepare-records failed"):
         bench.finish_prepare(p, "s")                     # empty files: gmbench refuses them
+
+
+def test_a_reference_that_cannot_be_saved_does_not_fail_the_run(tmp_path, monkeypatch, capsys):
+    subprocess.run([PY, os.path.join(ROOT, "scenarios", "generate.py"), str(tmp_path),
+                    "--only", "groggy-1k"], check=True, capture_output=True)
+    monkeypatch.setattr(bench, "LIGHT_MIN_NODES", 1000)
+
+    def refuse(directory, ref):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(bench, "save_reference", refuse)
+    args = ["--phase", "4", "--systems", "zerocopy", "--allocators", "glibc", "--reps", "1",
+            "--scenario", str(tmp_path / "groggy-1k"), "--out", str(tmp_path / "r.csv")]
+    assert bench.main(args) == 0
+    assert "reference not saved (Permission denied)" in capsys.readouterr().err
