@@ -714,9 +714,10 @@ void t_neighbors_hub(void **state)
     if (strcmp(f->backend, "compact") == 0) {
         hub_usage u = { 0, 0 };
         OK(g, gm_memory_usage(g, hub_usage_cb, &u));
-        /* m = 255 edge handles: the edge side takes 2 bytes an entry (its entries reach 255) */
+        /* m = 255 edge handles: the edge side takes 9 bits an entry (its entries reach 255, the
+        ** all-ones 511 above them), each block 7 bytes past its last entry's (compact.h) */
         assert_int_equal(m, 255);
-        assert_int_equal(u.adjacency, ((N + 1) + m + N) * 2);
+        assert_int_equal(u.adjacency, ((N + 1) * 9 + 7) / 8 + 7 + (m * 9 + 7) / 8 + 7 + (N * 9 + 7) / 8 + 7);
         assert_int_equal(u.scratch, 2 * 3 * N * 4);  /* targets and edge handles gathered */
     }
     hub_check(g, msrc, mdst, m, hs, N, __LINE__);
@@ -813,7 +814,8 @@ void t_topology_widths(void **state)
                     calloc(MMAX, sizeof(bool)), calloc(NMAX, sizeof(bool)), 0, 0 };
     assert_non_null(md.src); assert_non_null(md.dst); assert_non_null(md.gone); assert_non_null(md.dead);
     char id[16];
-    /* 250 nodes one at a time, 250 edges (single adds): everything still fits one byte */
+    /* 250 nodes one at a time, 250 edges (single adds): the entries widen a bit at every power
+    ** of two (compact: bit-packed topology), and fit 8 bits */
     for (; md.n < 250; md.n++) {
         snprintf(id, sizeof id, "w%zu", md.n);
         assert_int_equal(add_node(g, id), (gm_node)md.n);
@@ -830,10 +832,10 @@ void t_topology_widths(void **state)
         if (gm_edge_ends(g, (gm_edge)e, &s, &d) == GM_OK) { OK(g, gm_edge_remove(g, (gm_edge)e)); md.gone[e] = true; }
     }
     tw_verify(g, &md, __LINE__);
-    /* past 255 nodes and 255 edges, one at a time with reads between */
+    /* past 255 nodes and 255 edges (and 8 bits), one at a time with reads between */
     /* every allocation of each add failed in turn (the widenings among them): GM_ENOMEM
     ** changes nothing, then the add succeeds */
-    while (md.n < 300) {
+    while (md.n < 520) {
         snprintf(id, sizeof id, "w%zu", md.n);
         gm_node k = GM_NONE;
         gm_status st;
@@ -844,7 +846,7 @@ void t_topology_widths(void **state)
             if (st == GM_OK) break;
             assert_int_equal(st, GM_ENOMEM);
             assert_int_equal(gm_node_bound(g), md.n);
-            if (md.n == 255) tw_verify(g, &md, __LINE__);
+            if (md.n == 255 || md.n == 511) tw_verify(g, &md, __LINE__);
         }
         assert_int_equal(k, (gm_node)md.n);
         md.n++;
@@ -858,11 +860,11 @@ void t_topology_widths(void **state)
             if (st == GM_OK) break;
             assert_int_equal(st, GM_ENOMEM);
             assert_int_equal(gm_edge_bound(g), md.m);
-            if (md.m == 254) tw_verify(g, &md, __LINE__);
+            if (md.m == 254 || md.m == 510) tw_verify(g, &md, __LINE__);
         }
         assert_int_equal(e, (gm_edge)md.m);
         md.m++;
-        if (md.n % 10 == 0 || md.n == 256) tw_verify(g, &md, __LINE__);
+        if (md.n % 10 == 0 || md.n == 256 || md.n == 512) tw_verify(g, &md, __LINE__);
     }
     OK(g, gm_node_remove(g, 299)); md.dead[299] = true;
     tw_verify(g, &md, __LINE__);

@@ -26,31 +26,18 @@
 
 static const uint32_t cz_none[1] = { 0 };
 
-/* Entry i of a w-byte topology array, raw: a live CSR segment holds live edges only, whose
-** handles and targets are never the all-ones CP_DEAD entry, so no mapping is needed. */
-static inline uint32_t cz_raw(const void *p, unsigned w, size_t i)
+/* The gather: a live CSR segment holds live edges only, whose handles and targets are never the
+** all-ones CP_DEAD entry, so entries are read raw (cp_bits_get), each array at its own width. */
+static void cz_gather(const cp_ids *adj, const cp_ids *dst, size_t lo, size_t len,
+                      uint32_t *es, uint32_t *s)
 {
-    if (w == 1) return ((const uint8_t *)p)[i];
-    if (w == 2) return ((const uint16_t *)p)[i];
-    if (w == 3) {
-        const uint8_t *q = (const uint8_t *)p + 3 * i;
-        return q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16;
-    }
-    return ((const uint32_t *)p)[i];
-}
-
-/* The gather, inlined once per (adjedge width, dst width) pair below, so each loop reads its
-** two arrays at constant widths: the per-entry width switch cost pgp's neighbours 1.56x
-** zerocopy's time (3-byte edge handles, 2-byte targets). */
-static inline __attribute__((always_inline)) void cz_gather(const void *adj, unsigned aw,
-                                                             const void *dst, unsigned dw,
-                                                             size_t lo, size_t len,
-                                                             uint32_t *es, uint32_t *s)
-{
+    const void *ap = adj->b.p, *dp = dst->b.p;
+    unsigned aw = adj->w, dw = dst->w;
+    uint32_t am = adj->mask, dm = dst->mask;
     for (size_t i = 0; i < len; i++) {
-        uint32_t e = cz_raw(adj, aw, lo + i);
+        uint32_t e = cp_bits_get(ap, aw, am, lo + i);
         es[i] = e;
-        s[i] = cz_raw(dst, dw, e);
+        s[i] = cp_bits_get(dp, dw, dm, e);
     }
 }
 
@@ -62,16 +49,7 @@ static gm_status cz_out_neighbors(gm_graph *g, gm_node n, gm_neighbors *out)
     out->len = cp_ids_get(&G->csroff, n + 1) - lo;
     if (out->len == 0) { out->nodes = out->edges = cz_none; return GM_OK; }
     uint32_t *s = G->scratch.p, *es = G->escratch.p;   /* cap >= degmax >= len: reserved by the adds */
-    const void *adj = G->adjedge.b.p, *dst = G->dst.b.p;
-    size_t len = out->len;
-#define CZ_G(AW, DW) case (AW) * 8 + (DW): cz_gather(adj, AW, dst, DW, lo, len, es, s); break;
-#define CZ_GW(AW) CZ_G(AW, 1) CZ_G(AW, 2) CZ_G(AW, 3) CZ_G(AW, 4)
-    switch (G->adjedge.w * 8 + G->dst.w) {
-    CZ_GW(1) CZ_GW(2) CZ_GW(3) CZ_GW(4)
-    default: cz_gather(adj, G->adjedge.w, dst, G->dst.w, lo, len, es, s); break;
-    }
-#undef CZ_GW
-#undef CZ_G
+    cz_gather(&G->adjedge, &G->dst, lo, out->len, es, s);
     out->nodes = s;
     out->edges = es;
     return GM_OK;

@@ -27,17 +27,21 @@
 **              `width` 1/2) or GM_COL_DICT at 4 bytes, aliased. The DICT -> STR rule is unchanged.
 **   bools      bit-packed, as before (1 bit a row + the validity bit).
 **   edges      src[] / dst[] and the CSR: csroff (a node) and adjedge (an edge: edge handles in
-**              CSR order), plus indeg[] (a node), every entry at the narrowest width for its
-**              bound (cp_ids): node handles (src, dst) at 1 byte up to 255 nodes, 2 up to
-**              65,535, 3 up to 16,777,215, else 4; edge-side entries (adjedge, csroff, indeg:
-**              handles, offsets and counts <= ebound) at 1 byte up to 254 edges, 2 up to
-**              65,534, 3 up to 16,777,214, else 4; a removed
-**              edge's src is the width's all-ones entry. Widened in place when a reservation
-**              raises the bound past one (one realloc, O(entries) once per array and width:
-**              at most 3 per array); never narrowed. Cost: a switch on the width per access
-**              (groggy-10k instructions: neighbors +26 %, build +7 %, remove +6 %); bytes per
-**              node step up at 65,536 (+5 B a node on groggy: the gate lists compact's 10K -> 100K
-**              curve, +10.8 %, as KNOWN).
+**              CSR order), plus indeg[] (a node), every entry bit-packed at the narrowest width
+**              for its bound (cp_ids, w = 1..32 bits): node handles (src, dst) at
+**              cp_bitlen(nbound) bits (7 at 115 nodes, 14 at 10K, 17 at 100K), edge-side
+**              entries (adjedge, csroff, indeg: handles, offsets and counts <= ebound) at
+**              cp_bitlen(ebound + 1); a removed edge's src is the width's all-ones entry. Entry i
+**              is read and written through the unaligned 8-byte word holding bit i * w (a
+**              read-modify-write on a put), so each block ends 7 bytes past its last entry's.
+**              Widened in place when a reservation raises the bound past a power of two (one
+**              realloc, entries moved back to front: O(entries) per widening, amortised O(1) an
+**              entry since the bound doubles between two); never narrowed. Cost: a multiply,
+**              shift and mask per access (groggy-10k instructions against whole-byte entries
+**              behind a width switch: build +6.5 %, neighbors +12 %, remove +8 %; wall time
+**              within the noise); bytes per node grow by one bit an entry per doubling, no
+**              step (groggy-10k -> groggy-100k: 50.7 -> 53.2 B a node, +4.9 %; whole bytes
+**              stepped +10.8 % at 65,536).
 **              Each target is
 **              stored once, in dst[]: out_neighbors gathers the targets (dst[adjedge[i]],
 **              O(degree)) into `scratch` and the edge handles into `escratch`, both of which the
@@ -66,14 +70,14 @@
 **              at once (O(V + E), amortised O(1) an edge added), so the removals after a bulk
 **              build pay O(out-degree), not a rebuild of the whole graph in the first one
 **              (issue 11: remove's per-node cost grew 4x from 10K to 100K nodes). Counts,
-**              edge_live, edge_next and degrees are exact at every moment. Bytes: edges 40,000 +
-**              adjacency (csroff + adjedge + indeg) 60,002 B + 48 B of scratch on groggy-10k,
-**              where zerocopy's takes 80,000 + 160,004 (4-byte entries, and adjdst, its copy of
-**              the targets); graph-10k 199,936 + 139,970 (zerocopy 399,872 + 479,876).
+**              edge_live, edge_next and degrees are exact at every moment. Bytes: edges 35,014 +
+**              adjacency (csroff + adjedge + indeg) 52,523 B + 48 B of scratch on groggy-10k
+**              (14-bit entries), where zerocopy's takes 80,000 + 160,004 (4-byte entries, and
+**              adjdst, its copy of the targets); graph-10k 174,958 + 139,991 (14-bit node
+**              handles, 16-bit edge side; zerocopy 399,872 + 479,876).
 **              Not done: src[] still repeats what the CSR segments imply (the floor's CSR
 **              has no src[]: its edge handle is the CSR position, which a mutable store with
-**              stable handles cannot use), plus indeg[]; the floor also bit-packs its CSR
-**              (14 bits a target at 10K nodes) where compact keeps whole bytes.
+**              stable handles cannot use), plus indeg[].
 **   lists      an array value whose items are all ints, all doubles or all strings (or empty)
 **              goes to a LIST column. While every row holds a list of one length k (the first
 **              row stored decides; pos: two doubles) of ints, doubles or dictionary-coded
@@ -159,15 +163,18 @@
 ** the columnar store's, described in backends/columnar/store.h.
 ** Measured (exact heap of the counting allocator after build; the floor of harness/raw_floor.c,
 ** whose CSR is bit-packed):
-**   groggy-10k 1,088,903 (zerocopy) -> 519,441 (compact), floor 439,516 (1.18x);
-**   graph-10k 2,863,193 -> 1,454,139, floor 1,191,716 (1.22x);
-**   mixed-10k 4,704,309 -> 1,182,080, floor 1,012,107 (1.17x);
-**   real-pgp-strong-2009 95,229,576 -> 20,688,997, floor 17,860,014 (1.16x);
-**   real-serengeti-foodweb 17,200, floor 13,816 (1.24x); real-football 10,714, floor 7,275
-**   (1.47x: 115 nodes, where the graph record and the attribute table, 1.6 KB, are a fifth of
-**   the floor, and src + dst + adjedge, 4 bytes an edge, meet the floor's bit-packed CSR of
-**   under 9 bits an edge); groggy-100k 5.76 M, floor 4,560,748 (1.26x: 3-byte entries
-**   past 65,535).
+**   groggy-10k 1,088,903 (zerocopy) -> 506,976 (compact), floor 439,516 (1.15x);
+**   graph-10k 2,863,193 -> 1,429,182, floor 1,191,716 (1.20x);
+**   mixed-10k 4,704,309 -> 1,169,615, floor 1,012,107 (1.16x);
+**   real-pgp-strong-2009 95,229,576 -> 20,450,771, floor 17,860,014 (1.15x);
+**   real-serengeti-foodweb 16,551, floor 13,816 (1.20x); real-football 9,965, floor 7,275
+**   (1.37x: 115 nodes and 613 edges, where the graph record and the attribute table, 1.6 KB,
+**   are a fifth of the floor, and src + dst + adjedge + csroff + indeg, 2,165 bytes at 7 and
+**   10 bits an entry, meet the floor's CSR of 698; the topology alone takes 1,467 of the
+**   1,819 bytes that 1.25x allows, so the graph record, the index and the columns' headers
+**   cannot fit in the rest); groggy-100k 5,318,212, floor 4,560,748 (1.17x).
+**   (Whole-byte entries, before: groggy-10k 519,441, graph-10k 1,454,139, pgp 20,688,997,
+**   football 10,714, groggy-100k 5.76 M.)
 **   What keeps compact above the floor: edges (src + dst + adjedge, 3 entries an edge, plus
 **   csroff and indeg, 2 a node, against the floor's CSR of 1 bit-packed entry an edge + 1 a
 **   node: the floor's
@@ -182,6 +189,7 @@
 #ifndef CP_STORE_H
 #define CP_STORE_H
 
+#include <string.h>
 #include "backend.h"
 #include "idindex.h"
 
@@ -241,13 +249,15 @@ typedef struct cp_attr {
 
 typedef struct cp_attrs { cp_attr *a; size_t n, cap; } cp_attrs;
 
-/* The topology's arrays (compact.h, "edges"): uint32 entries stored at the narrowest width
-** w (1, 2, 3, 4 bytes) for the bound their entries can reach; cap in entries. A node-handle array
-** (src, dst) is as wide as cp_hwidth(nbound), an edge-side one (adjedge, csroff, indeg) as
-** cp_hwidth(ebound + 1); the all-ones entry of the width reads as CP_DEAD (src[] only: a node
-** handle is always below it). Widened in place by the reservations, never narrowed. */
-typedef struct cp_ids { cp_buf b; uint8_t w; } cp_ids;
-
+/* The topology's arrays (compact.h, "edges"): uint32 entries bit-packed at the narrowest width
+** w (1..32 bits) for the bound their entries can reach; cap in entries. A node-handle array
+** (src, dst) is as wide as cp_bitlen(nbound), an edge-side one (adjedge, csroff, indeg) as
+** cp_bitlen(ebound + 1); the all-ones entry of the width (mask) reads as CP_DEAD (src[] only: a
+** node handle is always below it). Entry i is bits [i * w, i * w + w) of the block, read and
+** written through one unaligned 8-byte word, so the block has CP_IDS_PAD bytes past the last
+** entry's. Widened in place by the reservations, never narrowed. */
+typedef struct cp_ids { cp_buf b; uint32_t mask; uint8_t w; } cp_ids;
+#define CP_IDS_PAD 7
 typedef struct cp_graph {
     struct gm_graph base;
     uint32_t  nbound, nlive;
@@ -337,35 +347,73 @@ static inline unsigned cp_iwidth(int64_t x)
     return 8;
 }
 static inline unsigned cp_uwidth(size_t c) { return c <= UINT8_MAX ? 1 : c <= UINT16_MAX ? 2 : 4; }
-/* The width of a topology entry (cp_ids) holding values up to c: 1, 2, 3 or 4 bytes. */
-static inline unsigned cp_hwidth(size_t c)
+/* The number of bits that hold x (at least 1): a topology array holding values up to c is
+** cp_bitlen(c) bits wide, so its all-ones entry (CP_DEAD) is above every value. */
+static inline unsigned cp_bitlen(size_t x)
 {
-    return c <= UINT8_MAX ? 1 : c <= UINT16_MAX ? 2 : c <= 0xFFFFFFu ? 3 : 4;
+    unsigned w = 1;
+    while (w < 64 && (x >> w) != 0) w++;
+    return w;
+}
+/* Bytes of a topology block of cap entries of w bits (0 when cap is 0: no block). */
+static inline size_t cp_ids_nbytes(size_t cap, unsigned w)
+{
+    return cap == 0 ? 0 : (cap * w + 7) / 8 + CP_IDS_PAD;
+}
+/* The 8 bytes at p as a little-endian word (the layout is the same on every host). */
+static inline uint64_t cp_word_get(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+static inline void cp_word_put(uint8_t *p, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(p, &x, 8);
+}
+/* Entry i of a block of w-bit entries, as stored (no CP_DEAD mapping). */
+static inline uint32_t cp_bits_get(const void *p, unsigned w, uint32_t mask, size_t i)
+{
+    size_t bit = i * w;
+    return (uint32_t)(cp_word_get((const uint8_t *)p + (bit >> 3)) >> (bit & 7)) & mask;
 }
 static inline uint32_t cp_ids_get(const cp_ids *a, size_t i)
 {
-    switch (a->w) {
-    case 1: { uint8_t x = ((const uint8_t *)a->b.p)[i]; return x == UINT8_MAX ? CP_DEAD : x; }
-    case 2: { uint16_t x = ((const uint16_t *)a->b.p)[i]; return x == UINT16_MAX ? CP_DEAD : x; }
-    case 3: {
-        const uint8_t *q = (const uint8_t *)a->b.p + 3 * i;
-        uint32_t x = q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16;
-        return x == 0xFFFFFFu ? CP_DEAD : x;
-    }
-    default: return ((const uint32_t *)a->b.p)[i];
-    }
+    uint32_t x = cp_bits_get(a->b.p, a->w, a->mask, i);
+    return x == a->mask ? CP_DEAD : x;
 }
-/* x < the width's all-ones value, or CP_DEAD (stored as that value). */
+/* Entry i as stored, for an array whose entries are never CP_DEAD (dst, adjedge, csroff,
+** indeg) or a caller that tests for it itself (cp_ids_dead): no mapping. */
+static inline uint32_t cp_ids_raw(const cp_ids *a, size_t i) { return cp_bits_get(a->b.p, a->w, a->mask, i); }
+static inline bool cp_ids_dead(const cp_ids *a, size_t i) { return cp_ids_raw(a, i) == a->mask; }
+/* x <= mask (CP_DEAD is stored as mask): a read-modify-write of the entry's word, so it never
+** changes another entry's bits. */
 static inline void cp_ids_put(cp_ids *a, size_t i, uint32_t x)
 {
-    if (a->w == 3) {
-        uint8_t *q = (uint8_t *)a->b.p + 3 * i;
-        q[0] = (uint8_t)x;
-        q[1] = (uint8_t)(x >> 8);
-        q[2] = (uint8_t)(x >> 16);
-    } else {
-        cp_uput(a->b.p, a->w, i, x);
-    }
+    size_t bit = i * a->w;
+    uint8_t *q = (uint8_t *)a->b.p + (bit >> 3);
+    unsigned sh = (unsigned)(bit & 7);
+    uint64_t v = cp_word_get(q) & ~((uint64_t)a->mask << sh);
+    cp_word_put(q, v | (uint64_t)(x & a->mask) << sh);
+}
+
+/* Entry i += d (mod 2^32; the result must stay below mask), in one read-modify-write of its
+** word; returns the new value. */
+static inline uint32_t cp_ids_add(cp_ids *a, size_t i, uint32_t d)
+{
+    size_t bit = i * a->w;
+    uint8_t *q = (uint8_t *)a->b.p + (bit >> 3);
+    unsigned sh = (unsigned)(bit & 7);
+    uint64_t v = cp_word_get(q);
+    uint32_t x = (uint32_t)((uint32_t)(v >> sh) + d) & a->mask;
+    cp_word_put(q, (v & ~((uint64_t)a->mask << sh)) | (uint64_t)x << sh);
+    return x;
 }
 
 static inline size_t cp_rows(const cp_graph *G, gm_kind k) { return k == GM_KNODE ? G->nbound : G->ebound; }
