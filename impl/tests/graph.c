@@ -445,6 +445,50 @@ void t_neighbors_degrees(void **state)
 }
 
 /* Node removal removes incident in- and out-edges and their attributes. */
+/* An edge removed after a read (the CSR lists every edge) and then its source removed with no
+** read between: a store that reads the source's out-edges from a CSR must skip the removed one
+** (its entry is still there until the next rebuild), and the counts stay exact. Then the same
+** with a node removed first (a CSR holding dead entries) and an edge removed after it. */
+void t_remove_after_edge_remove(void **state)
+{
+    FX;
+    gm_node a = add_node(g, "a"), b = add_node(g, "b"), c = add_node(g, "c"), d = add_node(g, "d");
+    gm_edge ab = add_edge(g, a, b), ac = add_edge(g, a, c), ab2 = add_edge(g, a, b);
+    gm_edge ca = add_edge(g, c, a), cd = add_edge(g, c, d), dc = add_edge(g, d, c), bd = add_edge(g, b, d);
+    size_t deg;
+    OK(g, gm_out_degree(g, a, &deg));         /* a read: the CSR is up to date */
+    assert_int_equal(deg, 3);
+    OK(g, gm_edge_remove(g, ab));
+    OK(g, gm_node_remove(g, a));              /* ac, ab2, ca die with a; ab was gone */
+    assert_int_equal(gm_edge_count(g), 3);
+    DEG_EXPECT(g, b, 1, 0);
+    DEG_EXPECT(g, c, 1, 1);
+    gm_node s_, d_;
+    EXPECT_ERR(g, gm_edge_ends(g, ab, &s_, &d_), GM_ENOTFOUND);
+    EXPECT_ERR(g, gm_edge_ends(g, ac, &s_, &d_), GM_ENOTFOUND);
+    EXPECT_ERR(g, gm_edge_ends(g, ab2, &s_, &d_), GM_ENOTFOUND);
+    EXPECT_ERR(g, gm_edge_ends(g, ca, &s_, &d_), GM_ENOTFOUND);
+    /* no read since: d's in-edge cd removed, then c removed (dc dies with it) */
+    OK(g, gm_edge_remove(g, cd));
+    OK(g, gm_node_remove(g, c));
+    assert_int_equal(gm_edge_count(g), 1);
+    DEG_EXPECT(g, d, 0, 1);
+    DEG_EXPECT(g, b, 1, 0);
+    EXPECT_ERR(g, gm_edge_ends(g, dc, &s_, &d_), GM_ENOTFOUND);
+    OK(g, gm_edge_ends(g, bd, &s_, &d_));
+    assert_int_equal(s_, b);
+    assert_int_equal(d_, d);
+    gm_edge got[8], left[1] = { bd };
+    size_t k = iter_edges(g, got, 8);
+    EXPECT_HANDLES(got, k, left, 1, "edges after both removals");
+    {
+        gm_node nn[1] = { d };
+        gm_edge ee[1] = { bd };
+        NB_EXPECT(g, b, nn, ee, 1);
+        NB_EXPECT(g, d, NULL, NULL, 0);
+    }
+}
+
 void t_node_remove_edges(void **state)
 {
     FX;

@@ -404,7 +404,7 @@ def test_set_batch(g):
 
 # What each backend breaks its bytes down into (impl/backends/rowstore.c, columnar/store.c).
 ROW_PARTS = {"graph", "ids", "nodes", "node_attrs", "edges", "edge_attrs", "adjacency"}
-COL_PARTS = {"graph", "ids", "index", "nodes", "edges", "adjacency", "incidence",
+COL_PARTS = {"graph", "ids", "index", "nodes", "edges", "adjacency",
              "scratch", "node:salary", "node:role", "node:score", "node:active", "edge:weight"}
 USAGE_PARTS = {"json": ROW_PARTS | {"scratch"}, "native": ROW_PARTS,
                "columnar": COL_PARTS, "zerocopy": COL_PARTS}

@@ -52,9 +52,8 @@
 **              once) and reserves exactly the largest; single adds reserve degmax + 1, so a
 **              graph built one edge at a time with no read between holds up to 8 bytes an edge
 **              of scratch (never shrunk).
-**              The incidence lists of phase 4
-**              (outhead/inhead 8 a node, outnext/innext 8 an edge) are GONE; node removal uses
-**              tombstones instead: n's out-edges are killed through n's CSR segment (O(out-degree);
+**              No incidence lists (phase 4 dropped its own for issue 11: backends/columnar/
+**              store.h, "removal"); node removal uses tombstones: n's out-edges are killed through n's CSR segment (O(out-degree);
 **              the CSR is rebuilt first only if edges were added since the last rebuild, a CSR
 **              that only has dead entries still lists every live out-edge); n's in-edges die at
 **              once in the counts (elive -= indeg[n]; an edge is live iff src != CP_DEAD and its
