@@ -110,4 +110,12 @@ extern const gm_backend gm_columnar_backend;
 extern const gm_backend gm_zerocopy_backend;
 extern const gm_backend gm_compact_backend;
 
+/* Is an edge batch of `count` a bulk load (at least a quarter of the graph's nodes + edges
+** before it)? The columnar stores sort their CSR at the end of one, O(V + E): amortised O(1) an
+** edge added, and the node removals after a bulk build then pay no rebuild. */
+static inline bool gm_bulk_edges(size_t count, size_t nbound, size_t ebound)
+{
+    return count > 0 && count >= (nbound + ebound) / 4;
+}
+
 #endif /* GM_BACKEND_H */

@@ -146,7 +146,7 @@ static gm_status zc_edge_add_batch(gm_graph *g, const gm_node *src, const gm_nod
     gm_status rc = col_reserve_edges(G, count, true);
     if (rc != GM_OK)
         return gm_fail(g, rc, rc == GM_EINVAL ? "edge handle space exhausted" : "out of memory adding %zu edges", count);
-    bool bulk = count > 0 && count >= ((size_t)G->nbound + G->ebound) / 4;
+    bool bulk = gm_bulk_edges(count, G->nbound, G->ebound);
     for (size_t i = 0; i < count; i++) col_commit_edge(G, src[i], dst[i]);
     /* a bulk load sorts the CSR at once (O(V + E), amortised O(1) an edge added): the removals
     ** after a bulk build then pay O(out-degree), not a rebuild in the first one (store.h) */

@@ -456,7 +456,7 @@ void cp_csr_ready(cp_graph *G);
 /* Is an edge batch of `count` a bulk load, whose CSR is sorted at once (compact.h, "edges")? */
 static inline bool cp_bulk(const cp_graph *G, size_t count)
 {
-    return count > 0 && count >= ((size_t)G->nbound + G->ebound) / 4;
+    return gm_bulk_edges(count, G->nbound, G->ebound);
 }
 
 /* A node column holding a value on every live node gives up its validity bitmap and aliases
