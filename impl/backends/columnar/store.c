@@ -216,7 +216,7 @@ gm_status col_node_id(gm_graph *g, gm_node n, gm_str *out)
 static void col_rows_clear(col_graph *G, gm_kind k, size_t row)
 {
     /* the table's bounds and the row's bit in locals: the bitmap stores may alias anything, so
-    ** reading them through G in the loop reloaded them per column (removal: 246 -> 175
+    ** reading them through G in the loop reloaded them per column (removal: 246 -> 216
     ** instructions a node on groggy-10k) */
     col_attr *t = G->attrs[k].a;
     size_t n = G->attrs[k].n, byte = row >> 3;
