@@ -163,6 +163,7 @@ void t_neighbors_hub(void **state);
 void t_topology_widths(void **state);
 void t_node_remove_edges(void **state);
 void t_remove_after_edge_remove(void **state);
+void t_remove_deferred(void **state);
 void t_node_remove_all_orders(void **state);
 /* batch.c */
 void t_batch_set_nodes(void **state);

@@ -941,3 +941,111 @@ void t_topology_widths(void **state)
     free(ids); free(idb);
     free(md.src); free(md.dst); free(md.gone); free(md.dead);
 }
+
+/* Many removals with no reads between, so a store may defer work across them (columnar and
+** zerocopy defer their in-degree decrements: store.h, "removal"), on a graph large enough that
+** the deferred work passes any fixed batch: 3,000 nodes, 36,000 edges with a hub (node 0, 1 in
+** 8 edges points at it), self-loops and parallel edges. The edge count is checked after every
+** removal (it depends on the removed node's in-degree at that moment), one in-degree read,
+** one edge removal and one edge add fall between removals now and then, and the whole graph is
+** checked against the model after each run of removals. */
+void t_remove_deferred(void **state)
+{
+    FX;
+    enum { N = 3000, M = 36000, ADDS = 64 };
+    tw_model md = { calloc(M + ADDS, sizeof(gm_node)), calloc(M + ADDS, sizeof(gm_node)),
+                    calloc(M + ADDS, sizeof(bool)), calloc(N, sizeof(bool)), 0, 0 };
+    assert_non_null(md.src); assert_non_null(md.dst); assert_non_null(md.gone); assert_non_null(md.dead);
+    gm_str *ids = calloc(N, sizeof *ids);
+    char *idb = calloc(N, 16);
+    assert_non_null(ids); assert_non_null(idb);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(idb + 16 * i, 16, "d%zu", i);
+        ids[i] = S(idb + 16 * i);
+    }
+    gm_node first;
+    size_t added;
+    OK(g, gm_node_add_batch(g, ids, N, &first, &added));
+    md.n = N;
+    uint64_t r = 12345;
+    for (size_t e = 0; e < M; e++) {
+        r = r * 6364136223846793005u + 1442695040888963407u;
+        gm_node s = (gm_node)((r >> 33) % N), d = (gm_node)((r >> 13) % N);
+        if (e % 8 == 0) d = 0;                          /* the hub */
+        if (e % 97 == 0) d = s;                         /* a self-loop */
+        if (e % 50 == 1) { s = md.src[e - 1]; d = md.dst[e - 1]; }   /* a parallel edge */
+        md.src[e] = s; md.dst[e] = d;
+    }
+    gm_edge e0;
+    OK(g, gm_edge_add_batch(g, md.src, md.dst, M, &e0, &added));
+    md.m = M;
+    /* the model's incidence lists: edge e appears under src and under dst (a self-loop twice in
+    ** a row under its node) */
+    size_t *inc_off = calloc(N + 1, sizeof *inc_off), *inc = calloc(2 * M, sizeof *inc);
+    assert_non_null(inc_off); assert_non_null(inc);
+    for (size_t e = 0; e < M; e++) { inc_off[md.src[e] + 1]++; inc_off[md.dst[e] + 1]++; }
+    for (size_t k = 0; k < N; k++) inc_off[k + 1] += inc_off[k];
+    {
+        size_t *at = calloc(N, sizeof *at);
+        assert_non_null(at);
+        for (size_t e = 0; e < M; e++) {
+            inc[inc_off[md.src[e]] + at[md.src[e]]++] = e;
+            inc[inc_off[md.dst[e]] + at[md.dst[e]]++] = e;
+        }
+        free(at);
+    }
+    size_t live = M, adds = 0, step = 0;
+    /* every node in a scrambled order (a stride coprime to N), in runs of growing length */
+    for (size_t i = 0, run = 1; i < N; run = run * 3 + 1) {
+        for (size_t j = 0; j < run && i < N; j++, i++, step++) {
+            gm_node k = (gm_node)((i * 1237 + 11) % N);
+            for (size_t p = inc_off[k]; p < inc_off[k + 1]; p++) {   /* k's live edges die */
+                size_t e = inc[p];
+                if (!md.gone[e] && !md.dead[md.src[e]] && !md.dead[md.dst[e]] &&
+                    (md.src[e] != md.dst[e] || p == inc_off[k] || inc[p - 1] != e))
+                    live--;
+            }
+            for (size_t e = M; e < md.m; e++)                       /* and the edges added since */
+                if (!md.gone[e] && !md.dead[md.src[e]] && !md.dead[md.dst[e]] &&
+                    (md.src[e] == k || md.dst[e] == k))
+                    live--;
+            OK(g, gm_node_remove(g, k));
+            md.dead[k] = true;
+            if (gm_edge_count(g) != live)
+                fail_msg("removal %zu (node %u): %zu edges, model %zu", step, (unsigned)k, gm_edge_count(g), live);
+            if (step % 101 == 50) {                     /* an in-degree read among the removals */
+                gm_node q = (gm_node)((i * 7919) % N);
+                if (!md.dead[q]) {
+                    size_t want = 0, got;
+                    for (size_t e = 0; e < md.m; e++)
+                        want += !md.gone[e] && !md.dead[md.src[e]] && md.dst[e] == q;
+                    OK(g, gm_in_degree(g, q, &got));
+                    if (got != want) fail_msg("removal %zu: in-degree of %u is %zu, model %zu", step, (unsigned)q, got, want);
+                }
+            }
+            if (step % 89 == 7 && adds < ADDS) {        /* an edge add and an edge removal */
+                gm_node s = 0, d = 0;
+                while (md.dead[s]) s++;
+                d = (gm_node)(N - 1);
+                while (d > 0 && md.dead[d]) d--;
+                if (!md.dead[d]) {
+                    md.src[md.m] = s; md.dst[md.m] = d;
+                    assert_int_equal(add_edge(g, s, d), (gm_edge)md.m);
+                    md.m++; adds++; live++;
+                }
+                for (size_t e = step; e < md.m; e += 13)
+                    if (!md.gone[e] && !md.dead[md.src[e]] && !md.dead[md.dst[e]]) {
+                        OK(g, gm_edge_remove(g, (gm_edge)e));
+                        md.gone[e] = true; live--;
+                        break;
+                    }
+                assert_int_equal(gm_edge_count(g), live);
+            }
+        }
+        tw_verify(g, &md, __LINE__);
+    }
+    assert_int_equal(gm_node_count(g), 0);
+    assert_int_equal(gm_edge_count(g), 0);
+    free(ids); free(idb); free(inc_off); free(inc);
+    free(md.src); free(md.dst); free(md.gone); free(md.dead);
+}
