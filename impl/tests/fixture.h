@@ -164,6 +164,7 @@ void t_topology_widths(void **state);
 void t_node_remove_edges(void **state);
 void t_remove_after_edge_remove(void **state);
 void t_remove_deferred(void **state);
+void t_node_batch_after_read(void **state);
 void t_node_remove_all_orders(void **state);
 /* batch.c */
 void t_batch_set_nodes(void **state);

@@ -1049,3 +1049,42 @@ void t_remove_deferred(void **state)
     free(ids); free(idb); free(inc_off); free(inc);
     free(md.src); free(md.dst); free(md.gone); free(md.dead);
 }
+
+/* Nodes added by a batch after a read (an adjacency that lists every edge, which a store may
+** extend over the new nodes instead of rebuilding): each new node has no neighbours and the old
+** ones keep theirs, with no edge mutation between, then with an edge from a new node. */
+void t_node_batch_after_read(void **state)
+{
+    FX;
+    gm_node a = add_node(g, "a"), b = add_node(g, "b"), c = add_node(g, "c");
+    add_edge(g, a, b);
+    add_edge(g, b, c);
+    add_edge(g, a, c);
+    DEG_EXPECT(g, a, 2, 0);                   /* a read: the adjacency is up to date */
+    enum { K = 300 };                          /* past 255: wider offsets too */
+    gm_str ids[K];
+    char idb[K][8];
+    for (int i = 0; i < K; i++) { snprintf(idb[i], sizeof idb[i], "k%d", i); ids[i] = S(idb[i]); }
+    gm_node first;
+    size_t added;
+    OK(g, gm_node_add_batch(g, ids, K, &first, &added));
+    assert_int_equal(added, K);
+    for (int i = 0; i < K; i++) {
+        gm_neighbors nb;
+        OK(g, gm_out_neighbors(g, first + (gm_node)i, &nb));
+        assert_int_equal(nb.len, 0);
+        DEG_EXPECT(g, first + (gm_node)i, 0, 0);
+    }
+    DEG_EXPECT(g, a, 2, 0);
+    DEG_EXPECT(g, b, 1, 1);
+    DEG_EXPECT(g, c, 0, 2);
+    gm_edge e = add_edge(g, first + K - 1, a);
+    DEG_EXPECT(g, first + K - 1, 1, 0);
+    DEG_EXPECT(g, a, 2, 1);
+    gm_neighbors nb;
+    OK(g, gm_out_neighbors(g, first + K - 1, &nb));
+    assert_int_equal(nb.len, 1);
+    assert_int_equal(nb.nodes[0], a);
+    assert_int_equal(nb.edges[0], e);
+    assert_int_equal(gm_edge_count(g), 4);
+}

@@ -57,6 +57,7 @@ static const struct CMUnitTest per_backend[] = {
     T(t_node_remove_edges),
     T(t_remove_after_edge_remove),
     T(t_remove_deferred),
+    T(t_node_batch_after_read),
     T(t_node_remove_all_orders),
     T(t_batch_set_nodes),
     T(t_batch_set_edges),

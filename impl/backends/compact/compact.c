@@ -211,8 +211,9 @@ static gm_status cz_node_add_batch(gm_graph *g, const gm_str *ids, size_t count,
                            (int)(ids[i].len > 64 ? 64 : ids[i].len), p,
                            ex >= *first ? " (earlier in the same batch)" : "");
         }
-        cp_commit_node(G, p, ids[i].len, h, slot);
+        cp_commit_node(G, p, ids[i].len, h, slot, false);
     }
+    cp_csr_extend(G, *first);
     *added = count;
     return GM_OK;
 }
@@ -227,7 +228,7 @@ static gm_status cz_edge_add_batch(gm_graph *g, const gm_node *src, const gm_nod
     gm_status rc = cp_reserve_edges(G, count, true, bulk ? src : NULL);
     if (rc != GM_OK)
         return gm_fail(g, rc, rc == GM_EINVAL ? "edge handle space exhausted" : "out of memory adding %zu edges", count);
-    for (size_t i = 0; i < count; i++) cp_commit_edge(G, src[i], dst[i]);
+    cp_commit_edges(G, src, dst, count);
     *added = count;
     /* A bulk load: sort the CSR now, where the build pays it (compact.h, "edges"), which also
     ** brings degmax back to the scratch reserved for it. The quarter keeps the rebuilds
@@ -250,7 +251,11 @@ static gm_status cz_set_batch_own(gm_graph *g, gm_kind k, const char *key, const
     }
     cp_type want = cp_type_of(&vals[0]);
     bool uniform = want != CP_VAL && want != CP_OBJ;   /* structs: the general path */
-    for (size_t i = 1; i < count && uniform; i++) uniform = cp_type_of(&vals[i]) == want;
+    if (want == CP_I64 || want == CP_F64 || want == CP_BOOL || want == CP_DICT) {
+        gm_type t = vals[0].type;             /* scalars: one gm type each, compared inline */
+        for (size_t i = 1; i < count && uniform; i++) uniform = vals[i].type == t;
+    } else
+        for (size_t i = 1; i < count && uniform; i++) uniform = cp_type_of(&vals[i]) == want;
     if (uniform && a->type != want && !(a->type == CP_STR && want == CP_DICT)) {
         if (a->nvalid == a->nulls.n) rc = cp_attr_retype(G, k, a, want);   /* nulls at most */
         else uniform = false;                 /* mixes with what is stored: the general path */

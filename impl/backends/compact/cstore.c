@@ -43,8 +43,11 @@ gm_status cp_buf_reserve(cp_buf *b, size_t need, size_t esz, bool exact)
 /* Give a room for `need` entries of at least w bits, in one realloc: a widening moves the
 ** entries back to front in place (entry i only ever moves up, past every entry below it), an
 ** all-ones entry (CP_DEAD) staying all-ones. New entries read 0. A widening is a reservation: it
-** changes the representation, not the contents. GM_ENOMEM leaves a unchanged. */
-static gm_status cp_ids_reserve(cp_ids *a, size_t need, unsigned w, bool exact)
+** changes the representation, not the contents. Entries from `used` up must read 0 (never
+** written since the block was zeroed): the move skips them, as their bits, below and above,
+** are zero in both layouts (a bulk build widens the node-side arrays before any edge exists:
+** no move at all). GM_ENOMEM leaves a unchanged. */
+static gm_status cp_ids_reserve(cp_ids *a, size_t need, unsigned w, bool exact, size_t used)
 {
     if (a->w == 0) {
         a->w = (uint8_t)w;
@@ -64,7 +67,7 @@ static gm_status cp_ids_reserve(cp_ids *a, size_t need, unsigned w, bool exact)
     if (nw > a->w) {
         a->w = (uint8_t)nw;
         a->mask = (uint32_t)(((uint64_t)1 << nw) - 1);
-        for (size_t i = cap; i-- > 0;) cp_ids_put(a, i, cp_ids_get(&old, i));
+        for (size_t i = used < cap ? used : cap; i-- > 0;) cp_ids_put(a, i, cp_ids_get(&old, i));
     }
     return GM_OK;
 }
@@ -117,6 +120,12 @@ gm_status cp_widen(cp_attr *a, unsigned w)
         void *p = gm_mem_realloc(a->data.p, cap * w);
         if (p == NULL) return GM_ENOMEM;
         a->data.p = p;
+        if (a->nvalid == 0) {                 /* nothing stored (a new column's first batch):
+                                              ** zeros, not a move (groggy-10k build -2 %) */
+            memset(p, 0, cap * w);
+            a->w = (uint8_t)w;
+            return GM_OK;
+        }
         for (size_t i = cap; i-- > 0;)        /* back to front: no entry is overwritten unread */
             if (a->type == CP_I64) cp_iput(p, w, i, cp_iget(p, ow, i));
             else cp_uput(p, w, i, cp_uget(p, ow, i));
@@ -271,17 +280,20 @@ gm_status cp_reserve_nodes(cp_graph *G, size_t count, size_t idbytes, bool exact
     for (size_t i = 0; i < na->n && count > 0; i++)   /* new nodes lack every value: own bitmaps */
         if (na->a[i].full) CP_TRY(cp_attr_unfull(G, &na->a[i], nb, exact));
     unsigned nw = cp_nwidth(nb), ew = cp_ewidth(G->ebound);
-    CP_TRY(cp_ids_reserve(&G->src, G->src.b.cap, nw, false));   /* wider handles, same room */
-    CP_TRY(cp_ids_reserve(&G->dst, G->dst.b.cap, nw, false));
-    CP_TRY(cp_ids_reserve(&G->indeg, nb, ew, exact));
-    CP_TRY(cp_ids_reserve(&G->csroff, nb + 1, ew, exact));
+    /* entries in use: src/dst below ebound; with no edge ever added, every in-degree and
+    ** offset is 0 */
+    size_t eused = G->ebound, nused = G->ebound ? SIZE_MAX : 0;
+    CP_TRY(cp_ids_reserve(&G->src, G->src.b.cap, nw, false, eused));   /* wider handles, same room */
+    CP_TRY(cp_ids_reserve(&G->dst, G->dst.b.cap, nw, false, eused));
+    CP_TRY(cp_ids_reserve(&G->indeg, nb, ew, exact, nused));
+    CP_TRY(cp_ids_reserve(&G->csroff, nb + 1, ew, exact, nused));
     CP_TRY(gm_idx_reserve(&G->index, (size_t)G->index.len + count, exact, cp_id_key, G));
     for (size_t i = 0; i < G->attrs[GM_KNODE].n; i++)
         CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KNODE].a[i], nb, exact));
     return GM_OK;
 }
 
-gm_node cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h, size_t slot)
+gm_node cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h, size_t slot, bool csr)
 {
     gm_node n = G->nbound;
     uint32_t *off = G->idoff.p;
@@ -289,8 +301,9 @@ gm_node cp_commit_node(cp_graph *G, const char *id, size_t len, uint64_t h, size
     G->idused += len;
     off[n + 1] = (uint32_t)G->idused;
     cp_bit_set(G->alive.p, n);
-    cp_ids_put(&G->indeg, n, 0);
-    if (!G->missing)                          /* the CSR holds every edge: n's segment is empty */
+    /* indeg[n] reads 0 already: entries past nbound are never written (no edge reaches them; a
+    ** rolled-back batch's nodes had none) */
+    if (!G->missing && csr)                   /* the CSR holds every edge: n's segment is empty */
         cp_ids_put(&G->csroff, n + 1, cp_ids_get(&G->csroff, n));
     if (slot == GM_IDX_NOSLOT) gm_idx_insert_h(&G->index, h, n);
     else gm_idx_set(&G->index, slot, n);        /* the id's entry from a removed node */
@@ -322,7 +335,7 @@ gm_status cp_node_add(gm_graph *g, const char *id, size_t len, gm_node *out)
         return gm_fail(g, rc, rc == GM_EINVAL ? "node handle space exhausted" : "out of memory adding a node");
     if (slot != GM_IDX_NOSLOT)                  /* the reserve may have re-hashed the table */
         slot = gm_idx_slot_h(&G->index, h, id, len, cp_id_key, G);
-    *out = cp_commit_node(G, id, len, h, slot);
+    *out = cp_commit_node(G, id, len, h, slot, true);
     return GM_OK;
 }
 
@@ -460,11 +473,12 @@ gm_status cp_reserve_edges(cp_graph *G, size_t count, bool exact, const gm_node 
     if (count > (size_t)UINT32_MAX - 1 - G->ebound) return GM_EINVAL;
     size_t eb = (size_t)G->ebound + count;
     unsigned nw = cp_nwidth(G->nbound), ew = cp_ewidth(eb);
-    CP_TRY(cp_ids_reserve(&G->src, eb, nw, exact));
-    CP_TRY(cp_ids_reserve(&G->dst, eb, nw, exact));
-    CP_TRY(cp_ids_reserve(&G->adjedge, eb, ew, exact));
-    CP_TRY(cp_ids_reserve(&G->csroff, G->csroff.b.cap, ew, false));   /* wider counts, same room */
-    CP_TRY(cp_ids_reserve(&G->indeg, G->indeg.b.cap, ew, false));
+    size_t eused = G->ebound, nused = G->ebound ? SIZE_MAX : 0;   /* as in cp_reserve_nodes */
+    CP_TRY(cp_ids_reserve(&G->src, eb, nw, exact, eused));
+    CP_TRY(cp_ids_reserve(&G->dst, eb, nw, exact, eused));
+    CP_TRY(cp_ids_reserve(&G->adjedge, eb, ew, exact, eused));
+    CP_TRY(cp_ids_reserve(&G->csroff, G->csroff.b.cap, ew, false, nused));   /* wider counts, same room */
+    CP_TRY(cp_ids_reserve(&G->indeg, G->indeg.b.cap, ew, false, nused));
     for (size_t i = 0; i < G->attrs[GM_KEDGE].n; i++)
         CP_TRY(cp_attr_reserve_rows(&G->attrs[GM_KEDGE].a[i], eb, exact));
     size_t need = (size_t)G->degmax + count;
@@ -484,6 +498,32 @@ gm_edge cp_commit_edge(cp_graph *G, gm_node s, gm_node d)
     G->elive++;
     G->dirty = G->missing = true;
     return e;
+}
+
+void cp_csr_extend(cp_graph *G, gm_node first)
+{
+    if (G->missing || first >= G->nbound) return;
+    uint32_t at = cp_ids_raw(&G->csroff, first);
+    cp_idw wr = cp_idw_start(&G->csroff, (size_t)first + 1);
+    for (size_t n = first; n < G->nbound; n++) cp_idw_put(&wr, at);
+    cp_idw_end(&wr);
+}
+
+void cp_commit_edges(cp_graph *G, const gm_node *src, const gm_node *dst, size_t count)
+{
+    if (count == 0) return;
+    cp_idw ws = cp_idw_start(&G->src, G->ebound), wd = cp_idw_start(&G->dst, G->ebound);
+    for (size_t i = 0; i < count; i++) {
+        cp_idw_put(&ws, src[i]);
+        cp_idw_put(&wd, dst[i]);
+        cp_ids_add(&G->indeg, dst[i], 1);
+    }
+    cp_idw_end(&ws);
+    cp_idw_end(&wd);
+    G->degmax += (uint32_t)count;             /* as count single commits */
+    G->ebound += (uint32_t)count;
+    G->elive += (uint32_t)count;
+    G->dirty = G->missing = true;
 }
 
 gm_status cp_edge_add(gm_graph *g, gm_node src, gm_node dst, gm_edge *out)
@@ -558,20 +598,24 @@ void cp_csr_ready(cp_graph *G)
         cp_ids_add(off, s + 1, 1);
     }
     uint32_t m = 0, run = 0;
+    cp_idw wr = cp_idw_start(off, 1);         /* sequential passes: cp_idw (compact.h) */
     for (size_t i = 0; i < nb; i++) {
         uint32_t c = cp_ids_raw(off, i + 1);
         if (c > m) m = c;
         run += c;
-        cp_ids_put(off, i + 1, run);
+        cp_idw_put(&wr, run);
     }
+    cp_idw_end(&wr);
     G->degmax = m;                            /* exact; scratch.cap >= the old bound >= m */
     for (size_t e = eb; e-- > 0;) {
         uint32_t s = cp_ids_raw(src, e);
         if (s == src->mask) continue;
         cp_ids_put(ae, cp_ids_add(off, s + 1, (uint32_t)-1), (uint32_t)e);
     }
-    for (size_t i = 0; i < nb; i++) cp_ids_put(off, i, cp_ids_raw(off, i + 1));
-    cp_ids_put(off, nb, G->elive);
+    wr = cp_idw_start(off, 0);
+    for (size_t i = 0; i < nb; i++) cp_idw_put(&wr, cp_ids_raw(off, i + 1));
+    cp_idw_put(&wr, G->elive);
+    cp_idw_end(&wr);
 }
 
 gm_status cp_out_degree(gm_graph *g, gm_node n, size_t *out)
